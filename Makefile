@@ -1,0 +1,52 @@
+# Trust Portal — `make run` starts it, `make test` tests it (see README.md).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test test-fast test-service lint format messages install bench load chaos clean
+
+# The virtual environment, with the locked dependencies (hash-checked).
+$(STAMP): requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Web + Celery worker + Celery beat on the embedded defaults, with demo data.
+run: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 PORTAL_PORT=$(PORT) $(BIN)/python manage.py seed_demo
+	DEBUG=1 PORTAL_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+
+# Both lanes: fast tests on SQLite in parallel, then the service lane on
+# PostgreSQL + Redis + a real Celery worker (skipped, visibly, if the servers
+# are not reachable — unless PORTAL_REQUIRE_SERVICES=1).
+test: test-fast test-service
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not service" -n auto
+
+test-service: $(STAMP)
+	PORTAL_TEST_LANE=service $(BIN)/python -m pytest -m service
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract and compile the translations (needs GNU gettext; the .mo files are committed).
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l de --add-location=file --ignore=.venv --ignore=tests --ignore=var
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l de --ignore=.venv
+
+clean:
+	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,102 @@
+"""Domain events: how ``customers`` and ``feedback`` tell ``trust`` what happened.
+
+A source app calls :func:`event_publish` inside the transaction that makes
+the change. The event row commits with it and a job dispatches it to every
+subscriber. Subscribers register in their ``AppConfig.ready()`` (the trust
+app does), so the apps that announce events import nothing of the apps that
+listen. Dispatch runs all subscribers and marks the event dispatched in one
+transaction, under a row lock: an event is handled once.
+
+The catalogue below names every event and the payload it carries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from portal.jobs import job_enqueue
+from portal.models import Event
+
+logger = logging.getLogger(__name__)
+
+Subscriber = Callable[[Event], None]
+_subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+ALL = "*"
+
+
+class EventName(models.TextChoices):
+    """Every domain event, with the payload keys it carries."""
+
+    # customers: the privacy center
+    CONSENT_GRANTED = "consent.granted"  # purpose, channel, source
+    CONSENT_WITHDRAWN = "consent.withdrawn"  # purpose, channel, source
+    EXPORT_DELIVERED = "export.delivered"  # request_id, on_time (bool)
+    ERASURE_REQUESTED = "erasure.requested"  # request_id
+    DATA_REQUEST_OVERDUE = "data_request.overdue"  # request_id, kind
+    INCIDENT_AFFECTED = "incident.affected"  # incident_id
+    INCIDENT_ACKNOWLEDGED = "incident.acknowledged"  # incident_id
+    # feedback: the feedback channel
+    FEEDBACK_RECEIVED = "feedback.received"  # thread_id, kind, rating (or None)
+    FEEDBACK_FIRST_REPLY = "feedback.first_reply"  # thread_id
+    PROMISE_KEPT = "feedback.promise_kept"  # thread_id
+    PROMISE_BROKEN = "feedback.promise_broken"  # thread_id
+    FEEDBACK_RESOLVED = "feedback.resolved"  # thread_id
+    FEEDBACK_REOPENED = "feedback.reopened"  # thread_id
+    SURVEY_ANSWERED = "survey.answered"  # survey_id, score (1-5), solved (bool)
+    NPS_ANSWERED = "nps.answered"  # response_id, score (0-10)
+    IDEA_VOTED = "idea.voted"  # idea_id
+    IDEA_SHIPPED = "idea.shipped"  # idea_id
+
+
+def event_subscribe(name: str, subscriber: Subscriber) -> None:
+    """Call ``subscriber`` for every dispatched event called ``name`` (``"*"``: all)."""
+    if subscriber not in _subscribers[name]:
+        _subscribers[name].append(subscriber)
+
+
+def event_publish(
+    *,
+    name: str,
+    customer_id: int,
+    key: str,
+    payload: dict[str, Any] | None = None,
+    source: str = "",
+    occurred_at: datetime | None = None,
+) -> Event:
+    """Record a domain event in the current transaction and dispatch it after commit.
+
+    ``key`` identifies the fact (e.g. ``"feedback.thread:42:resolved:1"``):
+    publishing the same key again returns the first event and does nothing.
+    """
+    event, created = Event.objects.get_or_create(
+        key=key,
+        defaults={
+            "name": name,
+            "customer_id": customer_id,
+            "payload": payload or {},
+            "source": source,
+            "occurred_at": occurred_at or timezone.now(),
+        },
+    )
+    if created:
+        job_enqueue(task="portal.dispatch_event", args=[event.pk], key=f"event:{event.pk}")
+    return event
+
+
+def event_dispatch(*, event_id: int) -> bool:
+    """Hand one event to its subscribers, once; return whether it was handled now."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(pk=event_id, dispatched_at__isnull=True).first()
+        if event is None:
+            return False
+        for subscriber in [*_subscribers.get(event.name, []), *_subscribers.get(ALL, [])]:
+            subscriber(event)
+        Event.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
+    return True

@@ -1,0 +1,18 @@
+"""The portal's URLs: pages, accounts, admin, API and health."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import health, views
+
+# Staff sign in through allauth too: the same MFA and rate limits as customers.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/setlang/", views.language_switch, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

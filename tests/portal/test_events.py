@@ -1,0 +1,64 @@
+"""Domain events: published with their cause, handed to subscribers exactly once."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+
+from customers.models import User
+from portal import events
+from portal.events import event_dispatch, event_publish, event_subscribe
+from portal.models import Event
+
+SEEN: list[tuple[str, dict[str, object]]] = []
+
+
+def _remember(event: Event) -> None:
+    SEEN.append((event.name, event.payload))
+
+
+@pytest.fixture(autouse=True)
+def _subscriber() -> Iterator[None]:
+    SEEN.clear()
+    event_subscribe("tests.happened", _remember)
+    yield
+    events._subscribers["tests.happened"].remove(_remember)
+    SEEN.clear()
+
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def alice() -> User:
+    return User.objects.create_user("alice@example.com")
+
+
+def test_an_event_reaches_its_subscriber_after_commit(alice: User) -> None:
+    with transaction.atomic():
+        event_publish(name="tests.happened", customer_id=alice.pk, key="k1", payload={"n": 1})
+        assert SEEN == []
+
+    assert SEEN == [("tests.happened", {"n": 1})]
+    assert Event.objects.get(key="k1").dispatched_at is not None
+
+
+def test_the_same_fact_published_twice_is_one_event_handled_once(alice: User) -> None:
+    first = event_publish(name="tests.happened", customer_id=alice.pk, key="k2")
+    second = event_publish(name="tests.happened", customer_id=alice.pk, key="k2")
+
+    assert first.pk == second.pk
+    assert len(SEEN) == 1
+
+
+def test_dispatching_an_event_again_does_nothing(alice: User) -> None:
+    event = event_publish(name="tests.happened", customer_id=alice.pk, key="k3")
+
+    assert event_dispatch(event_id=event.pk) is False
+    assert len(SEEN) == 1
+
+
+def test_events_of_other_names_do_not_reach_the_subscriber(alice: User) -> None:
+    event_publish(name="tests.other", customer_id=alice.pk, key="k4")
+
+    assert SEEN == []

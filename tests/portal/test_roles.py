@@ -1,0 +1,25 @@
+"""Staff roles: created by migrations, each with exactly the permissions it needs."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.roles import PRIVACY_OFFICER, SUPPORT_AGENT
+
+pytestmark = pytest.mark.django_db
+
+# The whole contract of each role. A new permission must be added here on purpose.
+EXPECTED = {
+    SUPPORT_AGENT: {"customers.view_user"},
+    PRIVACY_OFFICER: {"customers.view_user"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_has_exactly_its_permissions(role: str) -> None:
+    group = Group.objects.get(name=role)
+
+    granted = {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
+
+    assert granted == EXPECTED[role]

@@ -1,0 +1,78 @@
+"""The service lane: PostgreSQL, Redis and a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app
+
+T = TypeVar("T")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(condition: Callable[[], T], *, timeout: float = 30.0, what: str = "condition") -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, django_db_blocker: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Start a real worker on this session's queue and test database; yield its node name."""
+    database = connection.settings_dict
+    db_url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}"
+    )
+    queue = str(settings.CELERY_TASK_DEFAULT_QUEUE)
+    node = f"{queue}@localhost"
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PORTAL_TEST_LANE": "service",
+        "PORTAL_TEST_WORKER": "1",
+        "DATABASE_URL": db_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "portal", "worker",
+                "-Q", queue, "-n", node, "--concurrency=2", "--loglevel=INFO",
+                "--without-gossip", "--without-mingle",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-4000:]}")
+        yield node
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
