@@ -15,4 +15,5 @@ urlpatterns = [
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("privacy/", include("customers.urls")),
 ]

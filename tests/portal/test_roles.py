@@ -10,7 +10,19 @@ pytestmark = pytest.mark.django_db
 # The whole contract of each role. A new permission must be added here on purpose.
 EXPECTED = {
     SUPPORT_AGENT: {"customers.view_user"},
-    PRIVACY_OFFICER: {"customers.view_user"},
+    PRIVACY_OFFICER: {
+        "customers.view_user",
+        "customers.view_channel",
+        "customers.add_channel",
+        "customers.change_channel",
+        "customers.view_purpose",
+        "customers.add_purpose",
+        "customers.change_purpose",
+        "customers.view_purposeversion",
+        "customers.view_consentrecord",
+        "customers.view_staffaccess",
+        "customers.view_outgoingmail",
+    },
 }
 
 

@@ -1,0 +1,35 @@
+"""Staff-access transparency: who at the company opened a customer's record."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffAccess(models.Model):
+    """One look by a staff member at one customer's data."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="staff_accesses",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    staff_name = models.CharField(_("staff member's name"), max_length=200)
+    view = models.CharField(_("what was opened"), max_length=100)
+    accessed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff access")
+        verbose_name_plural = _("staff accesses")
+        indexes = [models.Index(fields=["customer", "-accessed_at"], name="customers_access_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_name} → {self.customer_id} ({self.view})"
