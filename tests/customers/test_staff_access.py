@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from customers.access import staff_access_record
 from customers.models import StaffAccess
 from tests.factories import agent, customer
 
@@ -26,3 +27,31 @@ def test_staff_opening_a_colleagues_record_is_not_a_customer_access(client: Clie
     client.get(f"/admin/customers/user/{colleague.pk}/change/")
 
     assert not StaffAccess.objects.exists()
+
+
+def test_the_customer_sees_who_at_the_company_looked_at_their_data(client: Client) -> None:
+    alice, alex = customer(), agent(full_name="Alex Agent")
+    staff_client = Client()
+    staff_client.force_login(alex)
+    staff_client.get(f"/admin/customers/user/{alice.pk}/change/")
+    client.force_login(alice)
+
+    center = client.get("/privacy/").content.decode()
+    log = client.get("/privacy/staff-access/").content.decode()
+
+    assert "Alex Agent opened your customer record in the admin on" in center
+    assert "Alex Agent" in log
+    assert "your customer record in the admin" in log
+
+
+def test_a_customer_sees_only_their_own_staff_accesses(client: Client) -> None:
+    alice, bob, alex = customer(), customer(), agent(full_name="Alex Agent")
+    staff_access_record(staff=alex, customer=bob, view="admin:customer")
+    client.force_login(alice)
+
+    assert "Alex Agent" not in client.get("/privacy/staff-access/").content.decode()
+    assert "Nobody at the company has opened your data." in client.get("/privacy/").content.decode()
+
+
+def test_the_staff_access_log_needs_a_sign_in(client: Client) -> None:
+    assert client.get("/privacy/staff-access/")["Location"].startswith("/accounts/login/")
