@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +26,8 @@ from customers.mailing import mail_send
 from customers.models import Incident, IncidentNotice, User
 from portal.events import EventName, event_publish
 from portal.jobs import job_enqueue
+
+CHUNK = 500  # ids or addresses per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ def incident_addresses_read(text: str) -> AddressList:
             continue
         addresses.append(value)
     unique = list(dict.fromkeys(addresses))
-    found = {user.email.lower(): user for user in User.objects.customers().filter(email__in=unique)}
+    found: dict[str, User] = {}
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start : start + CHUNK]
+        found |= {user.email.lower(): user for user in User.objects.customers().filter(email__in=chunk)}
     unknown = []
     for address in unique:
         try:
@@ -77,27 +82,37 @@ def _announce(incident: Incident, notices: Iterable[IncidentNotice]) -> None:
         )
 
 
+def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def incident_customers_add(*, incident: Incident, customer_ids: Iterable[int]) -> int:
     """Name customers as affected (staff are ignored); return how many were new.
 
-    If the incident is declared already, the new ones are announced and mailed.
+    If the incident is declared already, the new ones are announced and
+    mailed. Ids are handled in chunks, so a whole customer base fits.
     """
+    ids = sorted(set(customer_ids))
     with transaction.atomic():
         Incident.objects.select_for_update().filter(pk=incident.pk).first()
         incident.refresh_from_db()
-        wanted = set(User.objects.customers().filter(pk__in=set(customer_ids)).values_list("pk", flat=True))
-        existing = set(
-            IncidentNotice.objects.filter(incident=incident, customer_id__in=wanted).values_list(
-                "customer_id", flat=True
+        new_ids: list[int] = []
+        for chunk in _chunks(ids):
+            new_ids += (
+                User.objects.customers()
+                .filter(pk__in=chunk)
+                .exclude(incident_notices__incident=incident)
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
+        IncidentNotice.objects.bulk_create(
+            [IncidentNotice(incident=incident, customer_id=pk) for pk in new_ids], batch_size=CHUNK
         )
-        new = [IncidentNotice(incident=incident, customer_id=pk) for pk in sorted(wanted - existing)]
-        IncidentNotice.objects.bulk_create(new)
-        if new and incident.declared_at is not None:
-            _announce(
-                incident, IncidentNotice.objects.filter(incident=incident, customer_id__in=wanted - existing)
-            )
-    return len(new)
+        if new_ids and incident.declared_at is not None:
+            for chunk in _chunks(new_ids):
+                _announce(incident, IncidentNotice.objects.filter(incident=incident, customer_id__in=chunk))
+    return len(new_ids)
 
 
 def incident_declare(*, incident_id: int, staff: User) -> bool:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from customers.consents import consent_withdraw_all
-from customers.incidents import incident_acknowledge, incident_customers_add, incident_declare
+from customers.incidents import CHUNK, incident_acknowledge, incident_customers_add, incident_declare
 from customers.models import Incident, IncidentNotice
 from portal.models import Event
 from tests.factories import agent, customer, privacy_officer
@@ -223,3 +223,14 @@ def test_a_declared_incident_cannot_be_deleted(client: Client) -> None:
     client.force_login(privacy_officer())
 
     assert client.get(f"/admin/customers/incident/{incident.pk}/delete/").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_large_selection_is_added_in_chunks() -> None:
+    people = [customer() for _ in range(CHUNK + 3)]
+    incident = _incident()
+    incident_declare(incident_id=incident.pk, staff=privacy_officer())
+
+    added = incident_customers_add(incident=incident, customer_ids=[p.pk for p in people])
+
+    assert added == CHUNK + 3
+    assert Event.objects.filter(name="incident.affected").count() == CHUNK + 3
