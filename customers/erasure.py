@@ -71,6 +71,10 @@ def erasure_run(*, request_id: int) -> bool:
         DataRequest.objects.filter(customer=customer, kind=DataRequest.Kind.EXPORT).exclude(
             file_name=""
         ).update(file_name="", file_deleted_at=now)
+        # Nothing is left to send or to answer: other open requests end with the customer.
+        DataRequest.objects.filter(customer=customer, status__in=DataRequest.OPEN).exclude(
+            pk=request.pk
+        ).update(status=DataRequest.Status.CANCELLED, cancelled_at=now)
         DataRequest.objects.filter(pk=request.pk).update(
             status=DataRequest.Status.COMPLETED, completed_at=now, erased_counts=counts
         )

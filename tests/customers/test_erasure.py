@@ -186,3 +186,14 @@ def test_allauths_mails_never_reach_an_erased_address(client: Client) -> None:
     client.post("/accounts/password/reset/", {"email": "gone@example.com"})
 
     assert mail.outbox == []
+
+
+def test_an_export_still_being_built_is_closed_with_the_erasure() -> None:
+    alice = customer()
+    export = data_request_export(customer=alice)  # its job has not run
+    request = _due(data_request_erasure(customer=alice))
+
+    erasure_run(request_id=request.pk)
+
+    export.refresh_from_db()
+    assert (export.customer, export.status) == (None, DataRequest.Status.CANCELLED)
