@@ -40,6 +40,31 @@ from portal.admin import ReadOnlyAdmin
 CSV_MAX_BYTES = 5 * 1024 * 1024
 
 
+class LogsStaffAccess(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An admin whose change view opens one customer's data: each look goes to their staff-access log."""
+
+    access_view = ""
+
+    def accessed_customer(self, obj: Any) -> User | None:
+        customer = getattr(obj, "customer", None)
+        return customer if isinstance(customer, User) else None
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            customer = self.accessed_customer(self.get_object(request, object_id))
+            if customer is not None:
+                assert isinstance(request.user, User)
+                staff_access_record(staff=request.user, customer=customer, view=self.access_view)
+        return response
+
+
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -53,7 +78,7 @@ class UserEditForm(UserChangeForm):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):  # type: ignore[type-var]  # an email user, not AbstractUser
+class UserAdmin(LogsStaffAccess, DjangoUserAdmin[User]):  # type: ignore[type-var]  # an email user, not AbstractUser
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
@@ -83,20 +108,10 @@ class UserAdmin(DjangoUserAdmin[User]):  # type: ignore[type-var]  # an email us
         (None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),
     )
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """Open a customer's record, and write it to their staff-access log."""
-        response = super().change_view(request, object_id, form_url, extra_context)
-        customer = User.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        if request.method == "GET" and response.status_code == 200 and customer is not None:
-            assert isinstance(request.user, User)
-            staff_access_record(staff=request.user, customer=customer, view="admin:customer")
-        return response
+    access_view = "admin:customer"
+
+    def accessed_customer(self, obj: Any) -> User | None:
+        return obj if isinstance(obj, User) else None
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         # A customer leaves through an erasure request (hashed suppression, audit
@@ -214,7 +229,8 @@ class PurposeAdmin(admin.ModelAdmin[Purpose]):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(ReadOnlyAdmin):
+class ConsentRecordAdmin(LogsStaffAccess, ReadOnlyAdmin):
+    access_view = "admin:consent_record"
     list_display = ["created_at", "customer", "purpose", "channel", "state", "source", "actor"]
     list_filter = ["state", "source", "purpose", "channel"]
     search_fields = ["customer__email"]
@@ -233,7 +249,8 @@ class StaffAccessAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ReadOnlyAdmin):
+class OutgoingMailAdmin(LogsStaffAccess, ReadOnlyAdmin):
+    access_view = "admin:mail"
     list_display = ["claimed_at", "customer", "template", "purpose_key", "sent_at"]
     list_filter = ["template", "purpose_key"]
     search_fields = ["customer__email", "key"]
@@ -309,9 +326,10 @@ class DataRequestAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(admin.ModelAdmin[DataRequest]):
+class DataRequestAdmin(LogsStaffAccess, admin.ModelAdmin[DataRequest]):
     """The privacy officers' queue: overdue first, then by due date."""
 
+    access_view = "admin:data_request"
     form = DataRequestAdminForm
     list_display = [
         "__str__",
@@ -369,21 +387,6 @@ class DataRequestAdmin(admin.ModelAdmin[DataRequest]):
             self.message_user(request, refusal.message, messages.ERROR)
         else:
             self.message_user(request, _("The due date is extended; the customer sees the reason."))
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """Open a request, and write it to the customer's staff-access log."""
-        response = super().change_view(request, object_id, form_url, extra_context)
-        data_request = DataRequest.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        if request.method == "GET" and response.status_code == 200 and data_request and data_request.customer:
-            assert isinstance(request.user, User)
-            staff_access_record(staff=request.user, customer=data_request.customer, view="admin:data_request")
-        return response
 
 
 class IncidentAdminForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -522,7 +525,8 @@ class IncidentAdmin(admin.ModelAdmin[Incident]):
 
 
 @admin.register(IncidentNotice)
-class IncidentNoticeAdmin(ReadOnlyAdmin):
+class IncidentNoticeAdmin(LogsStaffAccess, ReadOnlyAdmin):
+    access_view = "admin:incident_notice"
     list_display = ["incident", "customer", "added_at", "mailed_at", "acknowledged_at"]
     list_filter = ["incident"]
     search_fields = ["customer__email"]
@@ -531,7 +535,8 @@ class IncidentNoticeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GpcSignal)
-class GpcSignalAdmin(ReadOnlyAdmin):
+class GpcSignalAdmin(LogsStaffAccess, ReadOnlyAdmin):
+    access_view = "admin:gpc_signal"
     list_display = ["honoured_at", "customer", "withdrawn"]
     search_fields = ["customer__email"]
     list_select_related = ["customer"]

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 VIEW_LABELS = {
     "admin:customer": _("your customer record in the admin"),
     "admin:data_request": _("one of your data requests in the admin"),
+    "admin:consent_record": _("one of your consent records in the admin"),
+    "admin:mail": _("the log of a mail we sent you, in the admin"),
+    "admin:incident_notice": _("your incident notice in the admin"),
+    "admin:gpc_signal": _("your browser's privacy signal in the admin"),
     "api:customer": _("your customer record through the API"),
 }
 

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from customers.access import staff_access_record
+from customers.consents import ConsentChange, consent_change
 from customers.models import StaffAccess
-from tests.factories import agent, customer
+from tests.factories import agent, customer, privacy_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,29 @@ def test_a_customer_sees_only_their_own_staff_accesses(client: Client) -> None:
 
 def test_the_staff_access_log_needs_a_sign_in(client: Client) -> None:
     assert client.get("/privacy/staff-access/")["Location"].startswith("/accounts/login/")
+
+
+def test_opening_one_of_the_customers_consent_records_in_admin_is_logged(client: Client) -> None:
+    alice = customer()
+    [record] = consent_change(
+        customer=alice, changes=[ConsentChange("surveys", "email", True)], source="privacy_center"
+    )
+    client.force_login(privacy_officer(full_name="Petra Officer"))
+
+    assert client.get(f"/admin/customers/consentrecord/{record.pk}/change/").status_code == 200
+
+    [access] = StaffAccess.objects.filter(customer=alice)
+    assert (access.staff_name, access.view_label) == (
+        "Petra Officer",
+        "one of your consent records in the admin",
+    )
+
+
+def test_browsing_the_list_of_consent_records_is_not_a_look_at_one_customer(client: Client) -> None:
+    alice = customer()
+    consent_change(customer=alice, changes=[ConsentChange("surveys", "email", True)], source="privacy_center")
+    client.force_login(privacy_officer())
+
+    client.get("/admin/customers/consentrecord/")
+
+    assert not StaffAccess.objects.exists()
