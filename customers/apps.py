@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers and privacy")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from customers import gpc, report, sources
+        from portal.transparency import transparency_section_register
+
+        sources.register_sources()
+        transparency_section_register(
+            name="privacy",
+            order=10,
+            template="customers/transparency_privacy.html",
+            context=lambda: {"privacy_months": report.privacy_report()},
+        )
+        user_logged_in.connect(gpc.gpc_on_login, dispatch_uid="customers.gpc_on_login")

@@ -181,6 +181,12 @@ def address_suppressed(email: str) -> bool:
     return Suppression.objects.filter(email_hash=suppression_hash(email)).exists()
 
 
+def suppression_clear(email: str) -> bool:
+    """Lift an erased address's suppression (its owner signed up again); return whether there was one."""
+    deleted, _ = Suppression.objects.filter(email_hash=suppression_hash(email)).delete()
+    return deleted > 0
+
+
 def _current_versions(purposes: Iterable[Purpose]) -> dict[int, PurposeVersion]:
     wanted = {(purpose.pk, purpose.version) for purpose in purposes}
     versions = PurposeVersion.objects.filter(purpose_id__in={pk for pk, _ in wanted})
@@ -273,7 +279,7 @@ def consent_change(
             )
             latest[(purpose.pk, channel.pk)] = record
             created.append(record)
-            _announce(record)
+            consent_announce(record)
     return created
 
 
@@ -293,7 +299,8 @@ def _next_state(
     return ConsentRecord.State.GRANTED
 
 
-def _announce(record: ConsentRecord) -> None:
+def consent_announce(record: ConsentRecord) -> None:
+    """Publish the record's domain event, or enqueue the double opt-in mail of a pending one."""
     if record.state == ConsentRecord.State.PENDING:
         job_enqueue(
             task="customers.send_consent_confirmation", args=[record.pk], key=f"consent-confirm:{record.pk}"
@@ -352,7 +359,7 @@ def consent_confirm(*, record_id: int) -> ConsentRecord | None:
             source=ConsentRecord.Source.EMAIL_LINK,
             actor_id=pending.customer_id,
         )
-        _announce(record)
+        consent_announce(record)
     return record
 
 

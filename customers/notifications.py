@@ -39,3 +39,16 @@ def notifications_of(*, customer: User) -> QuerySet[Notification]:
 def notifications_mark_read(*, customer: User) -> int:
     """Mark all of the customer's notifications read; return how many were unread."""
     return Notification.objects.filter(customer=customer, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_mark_read(*, customer: User, notification_id: int) -> Notification:
+    """Mark one of the customer's notifications read; ``DoesNotExist`` for anyone else's."""
+    notification = Notification.objects.get(pk=notification_id, customer=customer)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notification.refresh_from_db()
+    return notification
+
+
+def notifications_unread_count(*, customer: User) -> int:
+    return Notification.objects.filter(customer=customer, read_at__isnull=True).count()

@@ -5,7 +5,8 @@ Every app that stores data about a customer registers a
 center uses the registry for all three of its data rights, so no app's data
 can be forgotten by one of them and ``customers`` never imports the apps:
 
-- *what we hold* (``/privacy/data/``) shows each source's label and count;
+- *what we hold* (``/privacy/data/``) shows each source's label and count,
+  and the stored values themselves where the source offers ``values``;
 - the *export* writes one ``<key>.json`` per source, and explains its fields
   in the ZIP's README.txt;
 - the *erasure* calls each source's ``erase`` inside the erasure's
@@ -32,6 +33,8 @@ class PersonalDataSource:
     export: Callable[[User], Any]  # JSON-serialisable
     erase: Callable[[User], None]  # delete or anonymise; runs inside the erasure transaction
     order: int = 100
+    # Optional: a few stored values, labelled, shown on /privacy/data/ (e.g. the profile's fields).
+    values: Callable[[User], list[tuple[str, Any]]] | None = None
 
 
 _sources: dict[str, PersonalDataSource] = {}

@@ -4,6 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from customers.views import gpc_json
 from portal import health, views
 
 # Staff sign in through allauth too: the same MFA and rate limits as customers.
@@ -16,4 +17,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("customers.urls")),
+    path("transparency/", views.transparency, name="transparency"),
+    path(".well-known/gpc.json", gpc_json, name="gpc_json"),
 ]

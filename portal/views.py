@@ -1,10 +1,13 @@
-"""Pages that belong to no single app: the home page and the language switch."""
+"""Pages that belong to no single app: the home page, the language switch, the transparency report."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
+
+from portal.transparency import transparency_sections
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,3 +25,13 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         request.user.language = code
         request.user.save(update_fields=["language"])
     return set_language(request)
+
+
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    """The public transparency report: every section the apps registered, in order (no sign-in)."""
+    sections = [
+        render_to_string(section.template, section.context(), request=request)
+        for section in transparency_sections()
+    ]
+    return render(request, "portal/transparency.html", {"sections": sections})

@@ -5,6 +5,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# What the ``view`` values mean, for the customer.
+VIEW_LABELS = {
+    "admin:customer": _("your customer record in the admin"),
+    "admin:data_request": _("one of your data requests in the admin"),
+    "admin:consent_record": _("one of your consent records in the admin"),
+    "admin:mail": _("the log of a mail we sent you, in the admin"),
+    "admin:incident_notice": _("your incident notice in the admin"),
+    "admin:gpc_signal": _("your browser's privacy signal in the admin"),
+    "api:customer": _("your customer record through the API"),
+}
+
 
 class StaffAccess(models.Model):
     """One look by a staff member at one customer's data."""
@@ -33,3 +44,7 @@ class StaffAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_name} → {self.customer_id} ({self.view})"
+
+    @property
+    def view_label(self) -> str:
+        return str(VIEW_LABELS.get(self.view, self.view))

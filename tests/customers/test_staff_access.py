@@ -3,8 +3,10 @@
 import pytest
 from django.test import Client
 
+from customers.access import staff_access_record
+from customers.consents import ConsentChange, consent_change
 from customers.models import StaffAccess
-from tests.factories import agent, customer
+from tests.factories import agent, customer, privacy_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,5 +26,59 @@ def test_staff_opening_a_colleagues_record_is_not_a_customer_access(client: Clie
     client.force_login(alex)
 
     client.get(f"/admin/customers/user/{colleague.pk}/change/")
+
+    assert not StaffAccess.objects.exists()
+
+
+def test_the_customer_sees_who_at_the_company_looked_at_their_data(client: Client) -> None:
+    alice, alex = customer(), agent(full_name="Alex Agent")
+    staff_client = Client()
+    staff_client.force_login(alex)
+    staff_client.get(f"/admin/customers/user/{alice.pk}/change/")
+    client.force_login(alice)
+
+    center = client.get("/privacy/").content.decode()
+    log = client.get("/privacy/staff-access/").content.decode()
+
+    assert "Alex Agent opened your customer record in the admin on" in center
+    assert "Alex Agent" in log
+    assert "your customer record in the admin" in log
+
+
+def test_a_customer_sees_only_their_own_staff_accesses(client: Client) -> None:
+    alice, bob, alex = customer(), customer(), agent(full_name="Alex Agent")
+    staff_access_record(staff=alex, customer=bob, view="admin:customer")
+    client.force_login(alice)
+
+    assert "Alex Agent" not in client.get("/privacy/staff-access/").content.decode()
+    assert "Nobody at the company has opened your data." in client.get("/privacy/").content.decode()
+
+
+def test_the_staff_access_log_needs_a_sign_in(client: Client) -> None:
+    assert client.get("/privacy/staff-access/")["Location"].startswith("/accounts/login/")
+
+
+def test_opening_one_of_the_customers_consent_records_in_admin_is_logged(client: Client) -> None:
+    alice = customer()
+    [record] = consent_change(
+        customer=alice, changes=[ConsentChange("surveys", "email", True)], source="privacy_center"
+    )
+    client.force_login(privacy_officer(full_name="Petra Officer"))
+
+    assert client.get(f"/admin/customers/consentrecord/{record.pk}/change/").status_code == 200
+
+    [access] = StaffAccess.objects.filter(customer=alice)
+    assert (access.staff_name, access.view_label) == (
+        "Petra Officer",
+        "one of your consent records in the admin",
+    )
+
+
+def test_browsing_the_list_of_consent_records_is_not_a_look_at_one_customer(client: Client) -> None:
+    alice = customer()
+    consent_change(customer=alice, changes=[ConsentChange("surveys", "email", True)], source="privacy_center")
+    client.force_login(privacy_officer())
+
+    client.get("/admin/customers/consentrecord/")
 
     assert not StaffAccess.objects.exists()

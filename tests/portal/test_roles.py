@@ -22,6 +22,18 @@ EXPECTED = {
         "customers.view_consentrecord",
         "customers.view_staffaccess",
         "customers.view_outgoingmail",
+        "customers.view_processingactivity",
+        "customers.add_processingactivity",
+        "customers.change_processingactivity",
+        "customers.delete_processingactivity",
+        "customers.view_datarequest",
+        "customers.change_datarequest",
+        "customers.view_incident",
+        "customers.add_incident",
+        "customers.change_incident",
+        "customers.delete_incident",
+        "customers.view_incidentnotice",
+        "customers.view_gpcsignal",
     },
 }
 

@@ -15,7 +15,7 @@ from customers import demo as customers_demo
 
 # Each app's demo module has ``seed(*, customers, rng)``; every seeder is
 # idempotent on its own, so apps can add one without re-seeding the others.
-SEEDERS = ["feedback.demo", "trust.demo"]
+SEEDERS = ["customers.demo", "feedback.demo", "trust.demo"]
 
 
 class Command(BaseCommand):
