@@ -40,12 +40,12 @@ class DataRequestRefused(Exception):
 
 def erasure_grace() -> timedelta:
     """How long an erasure waits and can be cancelled (``PORTAL_ERASURE_GRACE_DAYS``, default 14)."""
-    return timedelta(days=int(getattr(settings, "PORTAL_ERASURE_GRACE_DAYS", 14)))
+    return timedelta(days=settings.PORTAL_ERASURE_GRACE_DAYS)
 
 
 def export_lifetime() -> timedelta:
     """How long an export can be downloaded before it is deleted (``PORTAL_EXPORT_DAYS``, default 7)."""
-    return timedelta(days=int(getattr(settings, "PORTAL_EXPORT_DAYS", 7)))
+    return timedelta(days=settings.PORTAL_EXPORT_DAYS)
 
 
 def months_after(moment: datetime, months: int) -> datetime:

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.ProfileLanguageMiddleware",
+    "customers.gpc.GlobalPrivacyControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -332,6 +333,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- The portal's own settings ---------------------------------------------------
+
+# Data requests: how long an erasure waits (and can be cancelled), and how
+# long an export can be downloaded before it is deleted.
+PORTAL_ERASURE_GRACE_DAYS = env_int("PORTAL_ERASURE_GRACE_DAYS", 14, minimum=0)
+PORTAL_EXPORT_DAYS = env_int("PORTAL_EXPORT_DAYS", 7, minimum=1)
 
 # Who the data controller is: named in consent receipts and exports.
 PORTAL_CONTROLLER_NAME = env_str("PORTAL_CONTROLLER_NAME", "Example Company GmbH")

@@ -3,7 +3,7 @@
 from http import HTTPStatus
 
 import pytest
-from django.test import Client, modify_settings
+from django.test import Client
 
 from customers.consents import ConsentChange, consent_allows, consent_change
 from customers.models import ConsentRecord, GpcSignal, User
@@ -113,8 +113,7 @@ def test_staff_members_are_not_customers_and_are_left_alone(client: Client) -> N
     assert not GpcSignal.objects.exists()
 
 
-@modify_settings(MIDDLEWARE={"append": "customers.gpc.GlobalPrivacyControlMiddleware"})
-def test_with_the_middleware_any_page_honours_the_signal(client: Client) -> None:
+def test_any_page_honours_the_signal(client: Client) -> None:
     alice = customer()
     _share_everywhere(alice)
     client.force_login(alice)
