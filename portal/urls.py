@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("customers.urls")),
+    path("feedback/", include("feedback.urls")),
 ]
