@@ -182,7 +182,7 @@ def test_the_inbox_stays_extensible_for_other_apps() -> None:
     assert Extended.list_display[-1] == "rating"
 
 
-def _bulk_threads(count: int) -> None:
+def _bulk_threads(count: int, helper: User) -> None:
     first = thread(customer())
     owners = [customer() for _ in range(3)]
     Thread.objects.bulk_create(
@@ -193,7 +193,7 @@ def _bulk_threads(count: int) -> None:
                 topic=first.topic,
                 summary=f"Question {n}",
                 due_at=first.due_at - timedelta(days=n % 7),
-                assigned_to=None,
+                assigned_to=helper if n % 2 else None,
             )
             for n in range(count - 1)
         ]
@@ -204,12 +204,11 @@ def _bulk_threads(count: int) -> None:
 def test_the_inbox_needs_the_same_queries_however_many_threads(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
-    _agent(client)
-    _bulk_threads(count)
+    _bulk_threads(count, _agent(client))
 
-    # session, user, permissions (2), topics and agents for the filters, count, the page,
-    # and the nav sidebar asking whether the settings row may be added
-    with django_assert_num_queries(9):
+    # session, user, permissions (2), topics and agents for the filters, count, the nav sidebar
+    # asking whether the settings row may be added, the page, and its customers, topics and agents
+    with django_assert_num_queries(12):
         response = client.get(INBOX)
 
     assert response.status_code == HTTPStatus.OK
