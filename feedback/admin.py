@@ -153,7 +153,7 @@ class ThreadAdmin(admin.ModelAdmin[Thread]):
     list_filter = ["status", "kind", "topic", AssignedAgentFilter, OverdueFilter]
     # No joins on the page query: with 100,000 threads the database sorts the
     # narrow thread rows first; the page's people and topics come by prefetch.
-    list_select_related: list[str] = []
+    list_select_related = ()
     search_fields = ["customer__email", "summary"]
     show_full_result_count = False
     list_per_page = 50
