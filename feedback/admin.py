@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -193,18 +193,32 @@ class ThreadAdmin(admin.ModelAdmin[Thread]):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # erasure anonymises; nothing is deleted by hand
 
-    @admin.display(description=_("overdue"), boolean=True, ordering="is_overdue")
-    def overdue(self, obj: Thread) -> bool:
-        return bool(getattr(obj, "is_overdue", False))
+    @admin.display(description=_("overdue"), ordering="is_overdue")
+    def overdue(self, obj: Thread) -> str:
+        if not getattr(obj, "is_overdue", False):
+            return ""
+        return format_html('<span class="feedback-overdue">{}</span>', gettext("overdue"))
 
     @admin.display(description=_("response promise"))
     def promise_state(self, obj: Thread) -> str:
         due = timezone.localtime(obj.due_at)
-        return gettext("%(days)d business days, due by %(due)s: %(state)s") % {
+        return ngettext(
+            "%(days)d business day, due by %(due)s: %(state)s",
+            "%(days)d business days, due by %(due)s: %(state)s",
+            obj.promise_days,
+        ) % {
             "days": obj.promise_days,
             "due": due.strftime("%Y-%m-%d %H:%M"),
             "state": obj.get_promise_display(),
         }
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "assigned_to" and field is not None:
+            # A plain choice of agents: no add/change/delete-user buttons beside it.
+            for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+                setattr(field.widget, flag, False)
+        return field
 
     @admin.display(description=_("conversation"))
     def conversation(self, obj: Thread) -> SafeString:

@@ -129,8 +129,24 @@ def _agents() -> list[User]:
     return agents or list(User.objects.filter(is_superuser=True)[:1])
 
 
+WAITING, ANSWERED, RESOLVED, SURVEYED = "waiting", "answered", "resolved", "surveyed"
+# The demo customer sees one conversation in each state, and a survey to answer.
+DEMO_FATES = [
+    (Kind.QUESTION, WAITING, 0),
+    (Kind.COMPLAINT, ANSWERED, 3),
+    (Kind.PRAISE, SURVEYED, 6),
+    (Kind.IDEA, RESOLVED, 40),
+]
+
+
 def _thread(
-    customer: User, topic: Topic, kind: str, created: datetime, rng: random.Random, agents: list[User]
+    customer: User,
+    topic: Topic,
+    kind: str,
+    fate: str,
+    created: datetime,
+    rng: random.Random,
+    agents: list[User],
 ) -> None:
     language = customer.language or "en"
     text = rng.choice(TEXTS[kind][language])
@@ -149,18 +165,12 @@ def _thread(
         due_at=due,
     )
     Message.objects.create(thread=thread, author=customer, text=text, created_at=created)
-    if due > now and rng.random() < 0.5:
-        return  # still waiting for the first answer, on time
+    if fate == WAITING:
+        return  # the periodic check records the promise as broken once it is overdue
     agent = rng.choice(agents) if agents else None
-    replied = created + timedelta(hours=rng.choice([2, 5, 20, 30, 70, 120]))
-    if replied > now:
-        replied = now - timedelta(minutes=5)
+    replied = min(created + timedelta(hours=rng.choice([2, 5, 20, 30, 70, 120])), now - timedelta(minutes=5))
     Message.objects.create(
-        thread=thread,
-        author=agent,
-        from_staff=True,
-        text=rng.choice(REPLIES[language]),
-        created_at=replied,
+        thread=thread, author=agent, from_staff=True, text=rng.choice(REPLIES[language]), created_at=replied
     )
     if agent is not None and rng.random() < 0.3:
         Message.objects.create(
@@ -176,21 +186,18 @@ def _thread(
     thread.promise = Thread.Promise.KEPT if kept else Thread.Promise.BROKEN
     thread.promise_settled_at = replied if kept else due
     thread.status = Thread.Status.ANSWERED
-    if rng.random() < 0.6 and replied + timedelta(days=1) < now:
-        thread.status, thread.resolved_at, thread.resolved_by = (
-            Thread.Status.RESOLVED,
-            replied + timedelta(hours=3),
-            agent,
-        )
+    if fate in (RESOLVED, SURVEYED):
+        resolved = min(replied + timedelta(hours=3), now - timedelta(minutes=1))
+        thread.status, thread.resolved_at, thread.resolved_by = Thread.Status.RESOLVED, resolved, agent
         thread.times_resolved = 1
-        sent = thread.resolved_at + timedelta(days=1)
-        answered = sent + timedelta(hours=2) if rng.random() < 0.7 else None
+        sent = min(resolved + timedelta(days=1), now)
+        answered = sent + timedelta(hours=2) if fate == RESOLVED and sent + timedelta(hours=2) < now else None
         Survey.objects.create(
             thread=thread,
             customer=customer,
             agent=agent,
             state=SurveyState.SENT,
-            created_at=thread.resolved_at,
+            created_at=resolved,
             sent_at=sent,
             score=rng.choice([3, 4, 4, 5, 5, 5, 2]) if answered else None,
             solved=(rng.random() < 0.85) if answered else None,
@@ -210,11 +217,17 @@ def _threads(customers: list[User], rng: random.Random) -> None:
     for customer in customers[:80]:
         if customer.pk in has_threads:
             continue
-        count = 4 if customer.email == DEMO_CUSTOMER else rng.randint(1, 2)
-        for number in range(count):
-            kind = rng.choice(list(Kind)) if customer.email != DEMO_CUSTOMER else list(Kind)[number % 4]
-            created = now - timedelta(days=rng.randint(0, 150), hours=rng.randint(0, 23))
-            _thread(customer, rng.choice(topics), kind, created, rng, agents)
+        if customer.email == DEMO_CUSTOMER:
+            for kind, fate, days_ago in DEMO_FATES:
+                created = now - timedelta(days=days_ago, hours=2)
+                _thread(customer, rng.choice(topics), kind, fate, created, rng, agents)
+            continue
+        for _ in range(rng.randint(1, 2)):
+            fate = rng.choices([WAITING, ANSWERED, RESOLVED, SURVEYED], weights=[2, 2, 5, 1])[0]
+            age = timedelta(
+                days=rng.randint(0, 6) if fate == WAITING else rng.randint(1, 150), hours=rng.randint(0, 23)
+            )
+            _thread(customer, rng.choice(topics), rng.choice(list(Kind)), fate, now - age, rng, agents)
 
 
 def _nps(customers: list[User], rng: random.Random) -> None:

@@ -65,6 +65,7 @@ def test_overdue_threads_come_first(client: Client) -> None:
     page = client.get(INBOX).content.decode()
 
     assert page.index("Old and overdue") < page.index("Recent and on time")
+    assert page.count('class="feedback-overdue"') == 1
     assert recent.pk != overdue.pk
 
 

@@ -306,3 +306,18 @@ def test_customers_cannot_be_assigned_threads() -> None:
 
     with pytest.raises(NotAllowed):
         thread_assign(thread=thread(customer()), agent=customer(), actor=helper)
+
+
+def test_reply_mails_are_plain_text_so_html_in_a_reply_cannot_run(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    given = thread(customer(), text="<b>bold</b>")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message_post(thread=given, author=agent(), text='Try <script>alert("x")</script> & "quotes"')
+
+    [message] = mail.outbox
+    assert message.content_subtype == "plain"
+    assert not getattr(message, "alternatives", None)
+    assert 'Try <script>alert("x")</script> & "quotes"' in message.body  # shown as typed, never as markup
+    assert "\n" not in message.subject
