@@ -80,6 +80,7 @@ def _threads_erase(user: User) -> None:
     Message.objects.filter(thread_id__in=thread_ids).update(text="")
     Message.objects.filter(thread_id__in=thread_ids, author=user).update(author=None)
     Thread.objects.filter(pk__in=thread_ids, promise=Thread.Promise.OPEN).update(promise=Thread.Promise.VOID)
+    Thread.objects.filter(pk__in=thread_ids, resolved_by=user).update(resolved_by=None)
     Thread.objects.filter(pk__in=thread_ids).update(customer=None, summary="")
 
 

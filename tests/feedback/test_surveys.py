@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -10,7 +10,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.utils import timezone
 
-from customers.models import Notification
+from customers.models import Notification, User
 from feedback.links import survey_path
 from feedback.models import FeedbackSettings, Survey, SurveyState, Thread
 from feedback.refusals import Conflict, Expired, FeedbackRefused
@@ -24,7 +24,12 @@ from tests.feedback.factories import MONDAY, grant_surveys, thread, withdraw_sur
 pytestmark = pytest.mark.django_db
 
 
-def _resolved(*, consent: bool = True, by_agent: bool = False, at: object = MONDAY) -> Thread:
+def _owner(thread: Thread) -> User:
+    assert thread.customer is not None
+    return thread.customer
+
+
+def _resolved(*, consent: bool = True, by_agent: bool = False, at: datetime = MONDAY) -> Thread:
     alice = customer()
     if consent:
         grant_surveys(alice)
@@ -32,15 +37,15 @@ def _resolved(*, consent: bool = True, by_agent: bool = False, at: object = MOND
     helper = agent()
     message_post(thread=given, author=helper, text="Fixed it.", now=MONDAY)
     if by_agent:
-        thread_status_set(thread=given, status=Thread.Status.RESOLVED, actor=helper, now=at)  # type: ignore[arg-type]
+        thread_status_set(thread=given, status=Thread.Status.RESOLVED, actor=helper, now=at)
     else:
-        thread_resolve(thread=given, actor=alice, now=at)  # type: ignore[arg-type]
+        thread_resolve(thread=given, actor=alice, now=at)
     given.refresh_from_db()
     return given
 
 
-def _sent(**kwargs: object) -> Survey:
-    given = _resolved(**kwargs)  # type: ignore[arg-type]
+def _sent(*, by_agent: bool = False) -> Survey:
+    given = _resolved(by_agent=by_agent)
     assert survey_send(survey_id=given.survey.pk) == SendOutcome.SENT
     return Survey.objects.get(thread=given)
 
@@ -69,7 +74,7 @@ def test_sending_mails_the_one_click_links_notifies_in_the_portal_and_records_th
     assert survey.agent is not None
     assert survey.agent.is_staff
     [message] = mail.outbox
-    assert message.to == [survey.customer.email]  # type: ignore[union-attr]
+    assert message.to == [_owner(survey.thread).email]
     assert message.body.count("/feedback/survey/") == 5
     assert "List-Unsubscribe" in message.extra_headers
     assert not getattr(message, "alternatives", None)  # plain text only
@@ -94,7 +99,7 @@ def test_a_survey_is_sent_once_however_often_its_job_runs() -> None:
 
 def test_no_survey_is_sent_when_the_customer_withdrew_surveys() -> None:
     given = _resolved()
-    withdraw_surveys(given.customer)  # type: ignore[arg-type]
+    withdraw_surveys(_owner(given))
 
     assert survey_send(survey_id=given.survey.pk) == SendOutcome.SKIPPED
 
@@ -112,10 +117,10 @@ def test_no_survey_is_sent_to_a_customer_who_never_allowed_surveys() -> None:
 
 def test_a_thread_reopened_before_the_survey_went_out_gets_it_when_resolved_again() -> None:
     given = _resolved()
-    thread_reopen(thread=given, actor=given.customer, now=MONDAY + timedelta(hours=2))  # type: ignore[arg-type]
+    thread_reopen(thread=given, actor=_owner(given), now=MONDAY + timedelta(hours=2))
 
     assert survey_send(survey_id=given.survey.pk) == SendOutcome.NOT_DUE
-    thread_resolve(thread=given, actor=given.customer, now=MONDAY + timedelta(hours=3))  # type: ignore[arg-type]
+    thread_resolve(thread=given, actor=_owner(given), now=MONDAY + timedelta(hours=3))
 
     assert Survey.objects.filter(thread=given).count() == 1
     assert Job.objects.filter(task="feedback.send_survey").count() == 2
@@ -125,8 +130,8 @@ def test_a_thread_reopened_before_the_survey_went_out_gets_it_when_resolved_agai
 def test_resolving_again_after_the_survey_was_sent_sends_no_second_one() -> None:
     survey = _sent()
     given = survey.thread
-    thread_reopen(thread=given, actor=given.customer)  # type: ignore[arg-type]
-    thread_resolve(thread=given, actor=given.customer)  # type: ignore[arg-type]
+    thread_reopen(thread=given, actor=_owner(given))
+    thread_resolve(thread=given, actor=_owner(given))
 
     assert Job.objects.filter(task="feedback.send_survey").count() == 1
     assert Survey.objects.filter(thread=given).count() == 1
@@ -230,7 +235,7 @@ def test_a_bad_answer_on_the_page_is_a_400(client: Client) -> None:
 
 def test_the_thread_page_offers_the_survey(client: Client) -> None:
     survey = _sent()
-    client.force_login(survey.customer)  # type: ignore[arg-type]
+    client.force_login(_owner(survey.thread))
 
     page = client.get(f"/feedback/{survey.thread_id}/").content.decode()
 
