@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("customers.urls")),
+    path("feedback/", include("feedback.urls")),
     path("transparency/", views.transparency, name="transparency"),
     path(".well-known/gpc.json", gpc_json, name="gpc_json"),
 ]

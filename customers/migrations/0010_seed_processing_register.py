@@ -4,6 +4,8 @@ from django.apps.registry import Apps
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
+from customers.register_seeds import processing_activities_seed, processing_activities_unseed
+
 ENTRIES = [
     {
         "source_key": "profile",
@@ -146,17 +148,11 @@ ENTRIES = [
 
 
 def seed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    ProcessingActivity = apps.get_model("customers", "ProcessingActivity")
-    for entry in ENTRIES:
-        fields = dict(entry)
-        if not ProcessingActivity.objects.filter(source_key=fields["source_key"]).exists():
-            ProcessingActivity.objects.create(**fields)
+    processing_activities_seed(apps, ENTRIES)
 
 
 def unseed(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    apps.get_model("customers", "ProcessingActivity").objects.filter(
-        source_key__in=[entry["source_key"] for entry in ENTRIES]
-    ).delete()
+    processing_activities_unseed(apps, ENTRIES)
 
 
 class Migration(migrations.Migration):

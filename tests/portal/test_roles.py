@@ -9,7 +9,27 @@ pytestmark = pytest.mark.django_db
 
 # The whole contract of each role. A new permission must be added here on purpose.
 EXPECTED = {
-    SUPPORT_AGENT: {"customers.view_user"},
+    SUPPORT_AGENT: {
+        "customers.view_user",
+        "feedback.view_thread",
+        "feedback.change_thread",
+        "feedback.view_topic",
+        "feedback.add_topic",
+        "feedback.change_topic",
+        "feedback.view_responsepromise",
+        "feedback.view_holiday",
+        "feedback.add_holiday",
+        "feedback.change_holiday",
+        "feedback.delete_holiday",
+        "feedback.view_feedbacksettings",
+        "feedback.view_survey",
+        "feedback.view_npssurvey",
+        "feedback.view_idea",
+        "feedback.add_idea",
+        "feedback.change_idea",
+        "feedback.view_ideacomment",
+        "feedback.delete_ideacomment",
+    },
     PRIVACY_OFFICER: {
         "customers.view_user",
         "customers.view_channel",
