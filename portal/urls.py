@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import health, views
+from portal.api import token_pages
 
 # Staff sign in through allauth too: the same MFA and rate limits as customers.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -13,7 +14,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", views.language_switch, name="set_language"),
+    path("accounts/tokens/", token_pages.personal_tokens, name="personal_tokens"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("customers.urls")),
+    path("api/v1/", include("portal.api.urls")),
 ]

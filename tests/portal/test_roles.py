@@ -22,6 +22,11 @@ EXPECTED = {
         "customers.view_consentrecord",
         "customers.view_staffaccess",
         "customers.view_outgoingmail",
+        # which systems receive what (API keys, webhooks), never their secrets
+        "api.view_system",
+        "api.view_apikey",
+        "api.view_webhookendpoint",
+        "api.view_webhookdelivery",
     },
 }
 
