@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from customers.models import ConsentRecord, Notification
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed: datetime | None = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("This time is out of range."), code="invalid") from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class ConsentHistoryFilter(django_filters.FilterSet):
@@ -13,7 +35,7 @@ class ConsentHistoryFilter(django_filters.FilterSet):
     channel = django_filters.CharFilter(field_name="channel__key", help_text=_("Only this channel (key)."))
     state = django_filters.ChoiceFilter(choices=ConsentRecord.State.choices)
     source = django_filters.ChoiceFilter(choices=ConsentRecord.Source.choices)
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text=_("Only changes at or after this time.")
     )
 

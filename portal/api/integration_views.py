@@ -82,6 +82,7 @@ _CUSTOMER = {
 
 class CustomerLookupView(IntegrationView):
     required_scopes = [Scope.CUSTOMERS_READ]
+    problem_responses = {"GET": {404: ["not-found"]}}
 
     @extend_schema(
         tags=CUSTOMERS,

@@ -279,3 +279,20 @@ def test_marking_read_refuses_unknown_fields(client: Client) -> None:
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("cursor=not-a-cursor", HTTPStatus.BAD_REQUEST),
+        ("since=9999-12-31T23:00:00-05:00", HTTPStatus.BAD_REQUEST),
+        # Python accepts this offset, PostgreSQL would not: it is compared in UTC.
+        ("since=8775-09-13T13:30:29-18:49", HTTPStatus.OK),
+    ],
+)
+def test_odd_query_values_found_by_schemathesis_are_answered_not_crashed_on(
+    client: Client, query: str, status: int
+) -> None:
+    response = client.get(f"/api/v1/me/consents/history/?{query}", headers=token_auth(customer()))
+
+    assert response.status_code == status
