@@ -32,7 +32,10 @@ class SystemPrincipal:
 
     def __init__(self, api_key: ApiKey) -> None:
         self.api_key = api_key
-        self.system: System = api_key.system
+
+    @property
+    def system(self) -> System:
+        return self.api_key.system  # loaded when first needed: the consent check never needs it
 
     def __str__(self) -> str:
         return f"System: {self.system.name}"

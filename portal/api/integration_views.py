@@ -93,9 +93,8 @@ class CustomerLookupView(IntegrationView):
         description="Give exactly one of `email` and `external_id`. Unknown: 404.",
     )
     def get(self, request: Request) -> Response:
-        query = LookupQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        customer = customer_find(system=self.system(), ref=query.ref())
+        query = LookupQuerySerializer.validated(request.query_params)
+        customer = customer_find(system=self.system(), ref=LookupQuerySerializer.ref_of(query))
         if customer is None:
             raise NotFound()
         return Response(self.customer_data(customer, view="api:customer-lookup"))
@@ -177,16 +176,13 @@ class ConsentCheckView(IntegrationView):
         ],
     )
     def get(self, request: Request) -> Response:
-        query = ConsentCheckQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        ref = query.ref()
-        customer = customer_find(system=self.system(), ref=ref)
+        query = ConsentCheckQuerySerializer.validated(request.query_params)
         try:
             answer = consent_check(
-                customer=customer,
-                ref=ref,
-                purpose_key=query.validated_data["purpose"],
-                channel_key=query.validated_data["channel"],
+                system_id=self.key().system_id,
+                ref=ConsentCheckQuerySerializer.ref_of(query),
+                purpose_key=query["purpose"],
+                channel_key=query["channel"],
             )
         except UnknownPurposeOrChannel as unknown:
             raise ValidationError({unknown.field: [_unknown(unknown.field)]}, code="unknown") from None

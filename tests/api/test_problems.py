@@ -191,3 +191,19 @@ def test_every_problem_type_url_describes_itself(client: Client) -> None:
     assert description.json()["title"] == body["title"]
     assert description.json()["status"] == 401
     _problem(client.get("/api/v1/problems/no-such-problem/"), HTTPStatus.NOT_FOUND)
+
+
+def test_a_busy_key_is_counted_in_batches_and_still_limited_exactly_in_one_process(
+    client: Client, settings: Settings
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_key": "400/min", "person": "300/min"},  # batches of 4
+    }
+    headers = key_auth(api_key())
+    path = f"/api/v1/customers/{customer().pk}/"
+
+    statuses = [client.get(path, headers=headers).status_code for _ in range(410)]
+
+    assert statuses.count(200) == 400
+    assert set(statuses[400:]) == {429}
