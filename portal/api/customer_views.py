@@ -246,7 +246,7 @@ _NOTIFICATION_EXAMPLE = {
     get=extend_schema(
         tags=ME,
         summary="Your notifications",
-        description="Newest first; `unread=true` for the unread ones only.",
+        description="Newest first (`ordering=id`: oldest first); `unread=true` for the unread ones only.",
         examples=[
             OpenApiExample(
                 "A page", value={"next": None, "previous": None, "results": [_NOTIFICATION_EXAMPLE]}
@@ -258,6 +258,8 @@ class NotificationListView(OwnedListView):
     queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["id"]
 
     def get_queryset(self) -> QuerySet[Notification]:
         return notifications_of(customer=self.person())

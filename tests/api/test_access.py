@@ -7,6 +7,7 @@ and every refusal is a problem document that changes nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -39,7 +40,9 @@ CUSTOMER = [
     ("get", "/api/v1/me/consents/"),
     ("post", "/api/v1/me/consents/"),
     ("get", "/api/v1/me/consents/history/"),
+    ("get", "/api/v1/me/consents/history/1/"),
     ("get", "/api/v1/me/notifications/"),
+    ("get", "/api/v1/me/notifications/1/"),
     ("post", "/api/v1/me/notifications/read/"),
 ]
 BODIES = {
@@ -199,3 +202,22 @@ def test_last_use_is_written_at_most_once_a_minute(django_assert_num_queries: Dj
     later = ApiKey.objects.get().last_used_at
     assert later is not None
     assert later > first
+
+
+PUBLIC = {("get", "/api/v1/ping/"), ("get", "/api/v1/problems/{slug}/")}
+
+
+def _template(path: str) -> str:
+    return re.sub(r"/\d+/", "/{id}/", path.split("?")[0])
+
+
+def test_every_operation_of_the_schema_is_in_the_persona_tables_above(client: Client) -> None:
+    schema = client.get("/api/v1/schema/", headers={"Accept": "application/vnd.oai.openapi+json"}).json()
+    documented = {(method, path) for path, operations in schema["paths"].items() for method in operations}
+    tried = (
+        {(method, _template(path)) for method, path, _scope in INTEGRATION}
+        | {(method, _template(path)) for method, path in CUSTOMER}
+        | PUBLIC
+    )
+
+    assert documented - {(m, p.replace("{pk}", "{id}")) for m, p in tried} == set()
