@@ -17,6 +17,7 @@ address and a channel the purpose is not offered on all answer no.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db import connection, models
@@ -56,6 +57,7 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+@functools.cache
 def _statement(condition: str) -> str:
     purpose_channels = _table(Purpose.channels.through)
     return (
@@ -72,17 +74,19 @@ def _statement(condition: str) -> str:
     )
 
 
+@functools.cache
+def _by_external_id() -> str:
+    external = _table(ExternalId)
+    return f"u.id = (SELECT e.customer_id FROM {external} e WHERE e.system_id = %s AND e.value = %s)"  # noqa: S608
+
+
 def _customer_condition(system_id: int, ref: CustomerRef) -> tuple[str, list[int | str | None]]:
     if ref.customer_id is not None:
         return "u.id = %s", [ref.customer_id]
     if ref.email is not None:
         # Matches the case-insensitive unique index on LOWER(email).
         return "LOWER(u.email) = %s", [ref.email.strip().lower()]
-    external = _table(ExternalId)
-    return (
-        f"u.id = (SELECT e.customer_id FROM {external} e WHERE e.system_id = %s AND e.value = %s)",  # noqa: S608
-        [system_id, ref.external_id],
-    )
+    return _by_external_id(), [system_id, ref.external_id]
 
 
 def consent_check(*, system_id: int, ref: CustomerRef, purpose_key: str, channel_key: str) -> ConsentAnswer:
@@ -110,8 +114,24 @@ def consent_check(*, system_id: int, ref: CustomerRef, purpose_key: str, channel
     if not offered:
         return ConsentAnswer(False, Reason.CHANNEL_NOT_OFFERED, customer_id)
     cell = ConsentState(
-        purpose=Purpose(id=purpose_id, required=bool(required), default_granted=bool(default_granted)),
-        channel=Channel(id=channel_id, key=channel_key),
-        record=None if state is None else ConsentRecord(state=state),
+        purpose=_rules(purpose_id, bool(required), bool(default_granted)),
+        channel=_channel(channel_id, channel_key),
+        record=None if state is None else _record(state),
     )
     return ConsentAnswer(cell.allowed, Reason.GRANTED if cell.allowed else Reason.NOT_GRANTED, customer_id)
+
+
+# ConsentState only reads these; one instance per distinct value saves building models per request.
+@functools.lru_cache(maxsize=256)
+def _rules(purpose_id: int, required: bool, default_granted: bool) -> Purpose:
+    return Purpose(id=purpose_id, required=required, default_granted=default_granted)
+
+
+@functools.lru_cache(maxsize=64)
+def _channel(channel_id: int, key: str) -> Channel:
+    return Channel(id=channel_id, key=key)
+
+
+@functools.lru_cache(maxsize=8)
+def _record(state: str) -> ConsentRecord:
+    return ConsentRecord(state=state)

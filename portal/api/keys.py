@@ -7,6 +7,7 @@ stored only as its SHA-256 hash and shown once, when it is made.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -77,6 +78,13 @@ _WANTED = {"id", "name", "prefix", "hashed", "scopes", "last_used_at", "revoked_
 _KEY_FIELDS = [field.attname for field in ApiKey._meta.concrete_fields if field.attname in _WANTED]
 
 
+@functools.cache
+def _key_statement() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in _KEY_FIELDS)
+    return f"SELECT {columns} FROM {quote(ApiKey._meta.db_table)} WHERE prefix = %s"  # noqa: S608
+
+
 def _key_by_prefix(prefix: str) -> ApiKey | None:
     """Load a key in one plain statement.
 
@@ -85,10 +93,8 @@ def _key_by_prefix(prefix: str) -> ApiKey | None:
     fields loaded (the others are deferred, so saving it cannot overwrite
     them); its system is loaded if and when it is used.
     """
-    table = connection.ops.quote_name(ApiKey._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in _KEY_FIELDS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} WHERE prefix = %s", [prefix])  # noqa: S608
+        cursor.execute(_key_statement(), [prefix])
         row = cursor.fetchone()
     if row is None:
         return None
