@@ -124,6 +124,8 @@ _RECORD_EXAMPLE = {
 class ConsentsView(CustomerView):
     """Your consents: what the company may contact you about, on which channel."""
 
+    problem_responses = {"POST": {409: ["stale-version"]}}
+
     @extend_schema(
         tags=ME,
         summary="Your consent matrix",
@@ -183,8 +185,6 @@ class ConsentsView(CustomerView):
         except ConsentRefused as refusal:
             raise ValidationError({"changes": [refusal.message]}, code=refusal.code) from None
         return Response(ConsentChangeResultSerializer({"recorded": records}).data)
-
-    problem_responses = {"POST": {409: ["stale-version"]}}
 
 
 class OwnedListView(CustomerView, generics.ListAPIView):  # type: ignore[type-arg]

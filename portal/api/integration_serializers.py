@@ -25,8 +25,8 @@ class CustomerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class CustomerRefQuerySerializer(StrictSerializer):
-    """Exactly one way to name the customer, in the query string."""
+class CustomerRefQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Exactly one way to name the customer, in the query string (read it with :meth:`validated`)."""
 
     customer = serializers.IntegerField(
         required=False, min_value=1, help_text=gettext_lazy("The portal's customer id.")

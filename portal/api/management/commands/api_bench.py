@@ -59,7 +59,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seconds", type=int, default=10, help="length of each run (default 10)")
         parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default 64)")
-        parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+        parser.add_argument(
+            "--worker-class", default="sync", help="gunicorn worker class (default sync, as in the Procfile)"
+        )
+        parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
         parser.add_argument("--customers", type=int, default=20_000, help="customers in the database")
         parser.add_argument("--rounds", type=int, default=2, help="rounds of both runs; the best counts")
         parser.add_argument("--keep-db", action="store_true", help="keep the benchmark database")
@@ -80,14 +84,16 @@ class Command(BaseCommand):
             key, ids, external_ids = _seed(options["customers"])
             connections.close_all()
             port = _free_port()
-            server = _gunicorn(port, options["workers"], workdir)
+            busy = _machine_busy()
+            server = _gunicorn(port, options["workers"], options["worker_class"], options["threads"], workdir)
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(port, server)
             check = _check_requests(key, ids, external_ids)
             runner = "wrk" if shutil.which("wrk") else "python"
             self.stdout.write(
-                f"gunicorn: {options['workers']} sync workers; load: {runner}, "
-                f"{options['connections']} connections, {seconds} s per run"
+                f"gunicorn: {options['workers']} {options['worker_class']} workers; load: {runner}, "
+                f"{options['connections']} connections, {seconds} s per run; "
+                f"{os.cpu_count()} cores, {busy:.0%} busy with other work before the run"
             )
             if runner == "python":
                 self.stdout.write(
@@ -234,7 +240,26 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _gunicorn(port: int, workers: int, workdir: Path) -> subprocess.Popen[bytes]:
+def _machine_busy() -> float:
+    """The share of all cores busy during one second (other work competes with the benchmark)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(1)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return 1 - (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def _gunicorn(
+    port: int, workers: int, worker_class: str, threads: int, workdir: Path
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -252,7 +277,8 @@ def _gunicorn(port: int, workers: int, workdir: Path) -> subprocess.Popen[bytes]
     return subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
         [
             sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning",
+            "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
+            "--log-level", "warning",
             "--timeout", "60",
         ],
         env=env, start_new_session=True,
