@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast test-service lint format messages install bench load chaos clean
+.PHONY: run test test-fast test-service lint format messages install bench bench-api load chaos clean
 
 # The virtual environment, with the locked dependencies (hash-checked).
 $(STAMP): requirements/dev.txt
@@ -47,6 +47,14 @@ format: $(STAMP)
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l de --add-location=file --ignore=.venv --ignore=tests --ignore=var
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l de --ignore=.venv
+
+# The API's consent check under gunicorn on a throwaway PostgreSQL database, beside a
+# trivial endpoint, with wrk (apt-get install wrk) or a Python client; only 127.0.0.1,
+# bounded in time, stops what it starts. BENCH_ARGS="--seconds 20 --workers 4" to vary.
+bench-api: $(STAMP)
+	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) \
+	  DATABASE_URL=$${PORTAL_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench_api} \
+	  $(BIN)/python manage.py api_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,15 @@ def staff_access_record(*, staff: User, customer: User, view: str) -> StaffAcces
     )
 
 
+def system_access_record(*, system_name: str, customer: User, view: str) -> StaffAccess | None:
+    """Write that another system of the company read a customer's data (through the API)."""
+    if customer.is_staff:
+        return None
+    return StaffAccess.objects.create(
+        customer=customer, staff=None, staff_name=f"System: {system_name}"[:200], view=view
+    )
+
+
 def staff_accesses_of(*, customer: User) -> QuerySet[StaffAccess]:
     """The customer's staff-access log, newest first."""
     return StaffAccess.objects.filter(customer=customer).order_by("-accessed_at", "-pk")

@@ -53,6 +53,10 @@ class EventName(models.TextChoices):
     NPS_ANSWERED = "nps.answered"  # response_id, score (0-10)
     IDEA_VOTED = "idea.voted"  # idea_id
     IDEA_SHIPPED = "idea.shipped"  # idea_id
+    # trust: the trust account. Published by the trust app; the API turns them into
+    # the webhooks band.changed and followup.created (portal/api/webhooks.py).
+    TRUST_BAND_CHANGED = "trust.band_changed"  # band, previous_band
+    TRUST_FOLLOWUP_CREATED = "trust.followup_created"  # followup_id, reason
 
 
 def event_subscribe(name: str, subscriber: Subscriber) -> None:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "customers",
     "feedback",
     "trust",
+    "portal.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.api.middleware.ApiProblemMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -320,13 +322,57 @@ CELERY_TASK_ALWAYS_EAGER = False
 
 # --- REST API -------------------------------------------------------------------
 
+
+def _rate(variable: str, default: str) -> str:
+    """A throttle rate like ``600/min`` (per s, min, hour or day), named in the error if malformed."""
+    value = env_str(variable, default)
+    number, _slash, period = value.partition("/")
+    if not number.isdigit() or int(number) < 1 or period not in {"s", "sec", "min", "hour", "day"}:
+        raise ImproperlyConfigured(
+            f"{variable} must look like 600/min (per s, min, hour or day); got {value!r}"
+        )
+    return value
+
+
+# Deny by default: every view names who may call it. Errors are problem+json
+# (portal/api/problems.py); only JSON goes in and out.
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.ApiKeyAuthentication",
+        "portal.api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.ApiKeyThrottle",
+        "portal.api.throttling.PersonThrottle",
+    ],
+    # Requests per API key and per signed-in person; the benchmark raises them.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": _rate("PORTAL_API_KEY_RATE", "6000/min"),
+        "person": _rate("PORTAL_API_PERSON_RATE", "300/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.CursorPage",
+    "PAGE_SIZE": 50,
+    # Views that offer ordering add rest_framework.filters.OrderingFilter with their ordering_fields.
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "portal.api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trust Portal API",
+    "DESCRIPTION": (
+        "The portal's data for the customer's own apps (`/api/v1/me/...`: session or personal token) "
+        "and for the company's other systems (API key with scopes). Every error is an RFC 9457 "
+        "`application/problem+json` document."
+    ),
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -350,6 +396,15 @@ PORTAL_HEALTH_WORKER_TIMEOUT = float(env_int("PORTAL_HEALTH_WORKER_TIMEOUT_MS", 
 # maximum number of attempts, for an operator to look at.
 PORTAL_JOB_START_GRACE = env_int("PORTAL_JOB_START_GRACE", 120, minimum=1)
 PORTAL_JOB_MAX_ATTEMPTS = env_int("PORTAL_JOB_MAX_ATTEMPTS", 8, minimum=1)
+# REST API (portal/api): the largest request body accepted (bigger ones get
+# 413), how long an Idempotency-Key's response is kept for replay, and
+# outgoing webhooks: per-request timeout, first retry delay (doubling per
+# failure, at most an hour) and the attempts after which a delivery is dead.
+PORTAL_API_MAX_BODY_BYTES = env_int("PORTAL_API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
+PORTAL_API_IDEMPOTENCY_HOURS = env_int("PORTAL_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+PORTAL_WEBHOOK_TIMEOUT_SECONDS = env_int("PORTAL_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+PORTAL_WEBHOOK_RETRY_SECONDS = env_int("PORTAL_WEBHOOK_RETRY_SECONDS", 60, minimum=1)
+PORTAL_WEBHOOK_MAX_ATTEMPTS = env_int("PORTAL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 
 # --- Logging ----------------------------------------------------------------------
 

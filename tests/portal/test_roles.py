@@ -54,6 +54,11 @@ EXPECTED = {
         "customers.delete_incident",
         "customers.view_incidentnotice",
         "customers.view_gpcsignal",
+        # which systems receive what (API keys, webhooks), never their secrets
+        "api.view_system",
+        "api.view_apikey",
+        "api.view_webhookendpoint",
+        "api.view_webhookdelivery",
     },
 }
 

@@ -1,0 +1,16 @@
+"""Fixtures of the API tests."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from portal.api.throttling import throttle_counts_forget
+from tests.api.webhook_testing import webhook_receiver  # noqa: F401  (the fixture "receiver")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts() -> Iterator[None]:
+    """Start each test with no requests counted (the cache is emptied too, by tests/conftest.py)."""
+    throttle_counts_forget()
+    yield
+    throttle_counts_forget()

@@ -1,0 +1,223 @@
+"""Who may call what: every endpoint tried by every persona.
+
+Integration endpoints need an API key with their scope; customer endpoints
+need a signed-in person. Nobody gets 401, the wrong kind of caller 403,
+and every refusal is a problem document that changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from portal.api.keys import api_key_authenticate, secret_hash
+from portal.api.models import ApiKey, ExternalId, PersonalToken, Scope
+from tests.api.credentials import api_key, key_auth, system, token_auth
+from tests.factories import customer
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+# (method, path template, the scope it needs); {pk} is a real customer.
+INTEGRATION = [
+    ("get", "/api/v1/customers/lookup/?email=someone@example.com", Scope.CUSTOMERS_READ),
+    ("get", "/api/v1/customers/{pk}/", Scope.CUSTOMERS_READ),
+    ("put", "/api/v1/customers/{pk}/external-id/", Scope.EXTERNAL_IDS_WRITE),
+    ("delete", "/api/v1/customers/{pk}/external-id/", Scope.EXTERNAL_IDS_WRITE),
+    ("get", "/api/v1/consent-check/?customer={pk}&purpose=newsletter&channel=email", Scope.CONSENT_CHECK),
+]
+CUSTOMER = [
+    ("get", "/api/v1/me/"),
+    ("patch", "/api/v1/me/"),
+    ("get", "/api/v1/me/consents/"),
+    ("post", "/api/v1/me/consents/"),
+    ("get", "/api/v1/me/consents/history/"),
+    ("get", "/api/v1/me/consents/history/1/"),
+    ("get", "/api/v1/me/notifications/"),
+    ("get", "/api/v1/me/notifications/1/"),
+    ("post", "/api/v1/me/notifications/read/"),
+]
+BODIES = {
+    "put": {"value": "SHOP-1"},
+    "patch": {"full_name": "Changed"},
+    "post": {"changes": [{"purpose": "surveys", "channel": "email", "granted": True}]},
+}
+
+
+def _call(client: Client, method: str, path: str, headers: dict[str, str] | None = None) -> Any:
+    body = BODIES.get(method)
+    kwargs: dict[str, object] = {"headers": headers or {}}
+    if body is not None:
+        kwargs.update(data=body, content_type="application/json")
+    return getattr(client, method)(path, **kwargs)
+
+
+def _assert_problem(response: Any, status: int) -> None:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["status"] == status
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), INTEGRATION)
+def test_an_integration_endpoint_refuses_nobody_with_401(
+    client: Client, method: str, path: str, scope: str
+) -> None:
+    response = _call(client, method, path.format(pk=customer().pk))
+
+    _assert_problem(response, HTTPStatus.UNAUTHORIZED)
+    assert response["WWW-Authenticate"] == 'Api-Key realm="api"'
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), INTEGRATION)
+def test_an_integration_endpoint_refuses_a_key_without_its_scope_with_403(
+    client: Client, method: str, path: str, scope: str
+) -> None:
+    others = [other for other in Scope.values if other != scope]
+    key = api_key(scopes=others)
+
+    response = _call(client, method, path.format(pk=customer().pk), key_auth(key))
+
+    _assert_problem(response, HTTPStatus.FORBIDDEN)
+    assert scope in response.json()["detail"]
+    assert not ExternalId.objects.exists()
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), INTEGRATION)
+def test_an_integration_endpoint_refuses_a_revoked_key_with_401(
+    client: Client, method: str, path: str, scope: str
+) -> None:
+    key = api_key()
+    ApiKey.objects.update(revoked_at=timezone.now())
+
+    response = _call(client, method, path.format(pk=customer().pk), key_auth(key))
+
+    _assert_problem(response, HTTPStatus.UNAUTHORIZED)
+    assert not ExternalId.objects.exists()
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), INTEGRATION)
+def test_an_integration_endpoint_refuses_a_customer_with_403(
+    client: Client, method: str, path: str, scope: str
+) -> None:
+    alice = customer()
+    client.force_login(alice)
+
+    by_session = _call(client, method, path.format(pk=alice.pk))
+    by_token = _call(Client(), method, path.format(pk=alice.pk), token_auth(alice))
+
+    _assert_problem(by_session, HTTPStatus.FORBIDDEN)
+    _assert_problem(by_token, HTTPStatus.FORBIDDEN)
+
+
+@pytest.mark.parametrize(("method", "path"), CUSTOMER)
+def test_a_customer_endpoint_refuses_nobody_with_401(client: Client, method: str, path: str) -> None:
+    response = _call(client, method, path)
+
+    _assert_problem(response, HTTPStatus.UNAUTHORIZED)
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@pytest.mark.parametrize(("method", "path"), CUSTOMER)
+def test_a_customer_endpoint_refuses_an_api_key_with_403(client: Client, method: str, path: str) -> None:
+    response = _call(client, method, path, key_auth(api_key()))
+
+    _assert_problem(response, HTTPStatus.FORBIDDEN)
+
+
+@pytest.mark.parametrize(("method", "path"), CUSTOMER)
+def test_a_customer_endpoint_refuses_a_revoked_token_with_401(client: Client, method: str, path: str) -> None:
+    headers = token_auth(customer())
+    PersonalToken.objects.update(revoked_at=timezone.now())
+
+    _assert_problem(_call(client, method, path, headers), HTTPStatus.UNAUTHORIZED)
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Api-Key",
+        "Api-Key tpk_x",
+        "Api-Key tpk_nope_nope",
+        "Api-Key a b",
+        "Bearer tpu_nope_nope",
+        "Bearer tpk_x_y",
+    ],
+)
+def test_a_malformed_or_unknown_secret_is_a_401(client: Client, authorization: str) -> None:
+    response = client.get("/api/v1/me/", headers={"Authorization": authorization})
+
+    _assert_problem(response, HTTPStatus.UNAUTHORIZED)
+
+
+def test_a_token_of_a_deactivated_person_no_longer_works(client: Client) -> None:
+    alice = customer()
+    headers = token_auth(alice)
+    alice.is_active = False
+    alice.save()
+
+    _assert_problem(client.get("/api/v1/me/", headers=headers), HTTPStatus.UNAUTHORIZED)
+
+
+def test_a_session_write_without_the_csrf_token_is_refused() -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer())
+
+    response = client.patch("/api/v1/me/", {"full_name": "X"}, content_type="application/json")
+
+    _assert_problem(response, HTTPStatus.FORBIDDEN)
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_a_key_is_stored_only_as_a_hash_and_found_by_its_prefix() -> None:
+    plaintext = api_key()
+    key = ApiKey.objects.get()
+
+    assert plaintext.startswith(f"tpk_{key.prefix}_")
+    assert key.hashed == secret_hash(plaintext)
+    assert plaintext not in {key.hashed, key.prefix, key.name}
+    assert api_key_authenticate(plaintext=plaintext) == key
+    assert api_key_authenticate(plaintext=plaintext[:-1] + "x") is None
+
+
+def test_last_use_is_written_at_most_once_a_minute(django_assert_num_queries: DjangoAssertNumQueries) -> None:
+    plaintext = api_key(on=system())
+    api_key_authenticate(plaintext=plaintext)
+    first = ApiKey.objects.get().last_used_at
+    assert first is not None
+
+    with django_assert_num_queries(1):
+        api_key_authenticate(plaintext=plaintext)
+    assert ApiKey.objects.get().last_used_at == first
+
+    ApiKey.objects.update(last_used_at=first - timedelta(minutes=2))
+    api_key_authenticate(plaintext=plaintext)
+    later = ApiKey.objects.get().last_used_at
+    assert later is not None
+    assert later > first
+
+
+PUBLIC = {("get", "/api/v1/ping/"), ("get", "/api/v1/problems/{slug}/")}
+
+
+def _template(path: str) -> str:
+    return re.sub(r"/\d+/", "/{id}/", path.split("?")[0])
+
+
+def test_every_operation_of_the_schema_is_in_the_persona_tables_above(client: Client) -> None:
+    schema = client.get("/api/v1/schema/", headers={"Accept": "application/vnd.oai.openapi+json"}).json()
+    documented = {(method, path) for path, operations in schema["paths"].items() for method in operations}
+    tried = (
+        {(method, _template(path)) for method, path, _scope in INTEGRATION}
+        | {(method, _template(path)) for method, path in CUSTOMER}
+        | PUBLIC
+    )
+
+    assert documented - {(m, p.replace("{pk}", "{id}")) for m, p in tried} == set()
