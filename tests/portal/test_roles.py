@@ -9,7 +9,19 @@ pytestmark = pytest.mark.django_db
 
 # The whole contract of each role. A new permission must be added here on purpose.
 EXPECTED = {
-    SUPPORT_AGENT: {"customers.view_user"},
+    SUPPORT_AGENT: {
+        "customers.view_user",
+        "trust.view_account",
+        "trust.change_account",
+        "trust.view_dashboard",
+        "trust.view_eventtype",
+        "trust.view_trustsettings",
+        "trust.view_ledgerentry",
+        "trust.add_ledgerentry",
+        "trust.view_followup",
+        "trust.add_followup",
+        "trust.change_followup",
+    },
     PRIVACY_OFFICER: {
         "customers.view_user",
         "customers.view_channel",
