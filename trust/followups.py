@@ -30,6 +30,7 @@ from portal.jobs import job_enqueue
 from portal.roles import SUPPORT_AGENT
 from trust.accounts import AccountChange, BookingRefused
 from trust.models import Account, Band, FollowUp, TrustSettings
+from trust.worktables import worktable_ready
 
 AUTOMATIC = (FollowUp.Reason.BAND, FollowUp.Reason.ALARM)
 ANALYZE_AFTER = 1000  # follow-ups opened by one chunk
@@ -238,6 +239,7 @@ def followups_apply_set(*, changed_table: str, settings: TrustSettings, now: dat
             f"WHERE ({alarm_fired}) OR ({dropped})",
             [silent_since],
         )
+        worktable_ready(cursor, "trust_tmp_triggers", "customer_id", "reason")
         due_sql, due_params = _due_sql(settings, now, column="t.band")
         action_sql = (
             "CASE WHEN t.reason = 'alarm' THEN 'apologise' WHEN t.band = 'critical' THEN 'call_today' "

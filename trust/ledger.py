@@ -11,17 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import User
-from trust.accounts import AccountChange, BookingRefused, account_book, account_decay_add, account_lock
+from trust.accounts import (
+    AccountBooking,
+    AccountChange,
+    BookingRefused,
+    account_book,
+    account_booked,
+    account_lock,
+)
 from trust.configuration import trust_settings
 from trust.followups import followups_apply
-from trust.models import EventType, LedgerEntry, TrustSettings
-from trust.scoring import Rules, contribution
+from trust.models import Account, EventType, LedgerEntry, TrustSettings
+from trust.scoring import EntryFacts, Rules
 
 # Clocks differ a little between machines; an entry further in the future is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -173,34 +181,73 @@ def _type_and_settings(key: str) -> tuple[EventType | None, TrustSettings]:
     return kind, settings
 
 
-def _insert(entry: LedgerEntry) -> bool:
-    """Insert the entry unless its key exists (one statement, no savepoint); set its pk."""
+def _insert_statement(entry: LedgerEntry) -> tuple[str, list[Any]]:
     at = connection.ops.adapt_datetimefield_value
+    return (
+        "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
+        "booked_at, key, source, note, actor_id, reversal_of_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
+        [
+            entry.customer_id,
+            entry.event_type_id,
+            entry.points,
+            entry.alarm_weight,
+            at(entry.occurred_at),
+            at(entry.booked_at),
+            entry.key,
+            entry.source,
+            entry.note,
+            entry.actor_id,
+            entry.reversal_of_id,
+        ],
+    )
+
+
+def _write(
+    entry: LedgerEntry,
+    account: Account,
+    facts: EntryFacts,
+    *,
+    touch_at: datetime | None,
+    rules: Rules,
+    now: datetime,
+) -> AccountBooking | None:
+    """Insert the entry and record it on the locked account; None if its key was booked meanwhile.
+
+    On PostgreSQL the three writes (entry, account, stored sum) are one
+    statement, a round trip per booking counts; elsewhere three.
+    """
+    insert, insert_params = _insert_statement(entry)
+    postgres = connection.vendor == "postgresql"
+    # Computed from the entries read before the insert, plus this one.
+    booking = account_book(
+        account=account,
+        entry=facts,
+        touch_at=touch_at,
+        rules=rules,
+        now=now,
+        guard="EXISTS (SELECT 1 FROM booked)" if postgres else "1 = 1",
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
-            "booked_at, key, source, note, actor_id, reversal_of_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
-            [
-                entry.customer_id,
-                entry.event_type_id,
-                entry.points,
-                entry.alarm_weight,
-                at(entry.occurred_at),
-                at(entry.booked_at),
-                entry.key,
-                entry.source,
-                entry.note,
-                entry.actor_id,
-                entry.reversal_of_id,
-            ],
-        )
-        row = cursor.fetchone()
+        if postgres:
+            cursor.execute(
+                f"WITH booked AS ({insert}), account AS ({booking.update.sql} RETURNING 1), "  # noqa: S608
+                f"decay AS ({booking.decay.sql}) SELECT id FROM booked",
+                [*insert_params, *booking.update.params, *booking.decay.params],
+            )
+            row = cursor.fetchone()
+        else:
+            cursor.execute(insert, insert_params)
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute(booking.update.sql, booking.update.params)
+                cursor.execute(booking.decay.sql, booking.decay.params)
     if row is None:
-        return False
+        return None
     entry.pk = row[0]
     entry._state.adding = False
-    return True
+    account_booked(account=account, booking=booking)
+    return booking
 
 
 def _book(
@@ -212,24 +259,17 @@ def _book(
     now: datetime,
 ) -> Booking:
     rules = Rules.of(settings)
+    facts = EntryFacts(entry.points, entry.occurred_at, half_life_days, entry.alarm_weight)
     with transaction.atomic():
         account = account_lock(customer_id=entry.customer_id, rules=rules)
-        if not _insert(entry):
+        booking = _write(entry, account, facts, touch_at=touch_at, rules=rules, now=now)
+        if booking is None:
             # The same key committed meanwhile (a concurrent attempt of the same booking).
             found = _existing(entry.key, entry.customer_id)
             assert found is not None
             return found
-        change = account_book(account=account, points=entry.points, touch_at=touch_at, rules=rules, now=now)
-        account_decay_add(
-            customer_id=entry.customer_id,
-            half_life_days=half_life_days,
-            amount=contribution(
-                points=entry.points, occurred_at=entry.occurred_at, half_life_days=half_life_days, now=now
-            ),
-            now=now,
-        )
-        followups_apply(change=change, account=account, settings=settings, now=now)
-    return Booking(entry, created=True, change=change)
+        followups_apply(change=booking.change, account=account, settings=settings, now=now)
+    return Booking(entry, created=True, change=booking.change)
 
 
 def ledger_reverse(*, entry_id: int, reason: str, actor: User | None = None) -> Booking:

@@ -48,6 +48,7 @@ from trust.configuration import trust_settings
 from trust.followups import followups_apply_set
 from trust.models import Account, Band, DailyStat, EventType, RecomputeChunk, RecomputeRun, TrustSettings
 from trust.scoring import Rules, sql_aggregate, sql_band, sql_decay, sql_score
+from trust.worktables import worktable_ready
 
 CHUNK_SIZE = 50_000  # customer ids per chunk: ~1 M ledger entries at 20 per customer
 CHECK_AFTER = timedelta(minutes=10)  # a run with chunks still open sends them again after this
@@ -130,7 +131,7 @@ def _rebuild(
         + (" FOR UPDATE" if postgres else ""),
         [first_id, last_id],
     )
-    cursor.execute("ANALYZE trust_tmp_locked")
+    worktable_ready(cursor, "trust_tmp_locked", "customer_id")
     total, total_params = sql_decay(
         connection, amount="e.points", half_life="t.half_life_days", since="e.occurred_at", now=now
     )
@@ -145,7 +146,7 @@ def _rebuild(
         "GROUP BY e.customer_id, t.half_life_days",
         [*total_params, window_start, window_start, first_id, last_id],
     )
-    cursor.execute("ANALYZE trust_tmp_rebuild")
+    worktable_ready(cursor, "trust_tmp_rebuild", "customer_id", "half_life_days")
     # Write only the sums that differ from the stored ones (rolled to now): after a change of one
     # half-life, the rows of that half-life; after nothing, nothing.
     at = ops.adapt_datetimefield_value(now)
@@ -194,7 +195,7 @@ def _apply(
     """Compare the chunk's new state with the stored one; write and act on what changed."""
     rules = Rules.of(settings)
     postgres = connection.vendor == "postgresql"
-    cursor.execute("ANALYZE trust_tmp_window")
+    worktable_ready(cursor, "trust_tmp_window", "customer_id")
     decayed, decayed_params = sql_decay(
         connection, amount="d.total", half_life="d.half_life_days", since="d.as_of", now=now
     )
@@ -233,7 +234,7 @@ def _apply(
             last_id,
         ],
     )
-    cursor.execute("ANALYZE trust_tmp_changed")
+    worktable_ready(cursor, "trust_tmp_changed", "customer_id")
     if postgres:
         cursor.execute(
             "SELECT a.customer_id FROM trust_account a WHERE a.customer_id IN "
