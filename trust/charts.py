@@ -37,6 +37,20 @@ def _x(index: int, count: int) -> float:
     return LEFT + (inner * index / (count - 1) if count > 1 else inner / 2)
 
 
+def _labelled(count: int, most: int = 8) -> list[int]:
+    """Which points get a label on the x axis: evenly spread, always the last, never two crowded."""
+    if count == 0:
+        return []
+    step = max(1, -(-count // most))
+    chosen = list(range(0, count, step))
+    if chosen[-1] != count - 1:
+        if count - 1 - chosen[-1] < step / 2 and len(chosen) > 1:
+            chosen[-1] = count - 1
+        else:
+            chosen.append(count - 1)
+    return chosen
+
+
 def _band_backgrounds(rules: Rules) -> list[SafeString]:
     spans = [
         ("healthy", rules.healthy_min, 100),
@@ -113,8 +127,7 @@ def line_chart(
                 LINE,
             )
         )
-    step = max(1, count // 7)
-    for index, ((label, value), (x, y)) in enumerate(zip(points, coordinates, strict=True)):
+    for (label, value), (x, y) in zip(points, coordinates, strict=True):
         parts.append(
             format_html(
                 '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}: {}</title></circle>',
@@ -125,16 +138,18 @@ def line_chart(
                 f"{value:.0f}",
             )
         )
-        if index % step == 0 or index == count - 1:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}">{}</text>',
-                    _n(x),
-                    HEIGHT - 8,
-                    TEXT,
-                    label,
-                )
+    for index in _labelled(count):
+        anchor = "end" if index == count - 1 and count > 1 else "middle"
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="11" text-anchor="{}" fill="{}">{}</text>',
+                _n(coordinates[index][0]),
+                HEIGHT - 8,
+                anchor,
+                TEXT,
+                points[index][0],
             )
+        )
     parts.append("</svg>")
     return mark_safe("".join(str(part) for part in parts))  # noqa: S308 -- every part is escaped above
 

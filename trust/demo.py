@@ -7,7 +7,7 @@ the history and the sample outcomes only change what changed.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -79,6 +79,7 @@ def seed(*, customers: list[User], rng: random.Random) -> None:
     for weeks_back in range(52, 0, -1):
         daily_stat_backfill(at=now - timedelta(weeks=weeks_back))
     _sample_outcomes()
+    _some_overdue(now)
 
 
 def _sample_outcomes() -> None:
@@ -95,4 +96,15 @@ def _sample_outcomes() -> None:
     for follow_up, outcome in zip(list(open_ones), outcomes, strict=False):
         followup_record_outcome(
             followup_id=follow_up.pk, outcome=outcome, note="Demo: called the customer.", actor=agent
+        )
+
+
+def _some_overdue(now: datetime) -> None:
+    """Let a few follow-ups be overdue (once), as they would be on a busy week."""
+    open_ones = FollowUp.objects.filter(status=FollowUp.Status.OPEN)
+    if open_ones.filter(due_at__lt=now).exists():
+        return
+    for days, follow_up in enumerate(list(open_ones.order_by("pk")[3:8]), start=1):
+        FollowUp.objects.filter(pk=follow_up.pk).update(
+            due_at=now - timedelta(days=days), opened_at=now - timedelta(days=days + 3)
         )

@@ -38,3 +38,13 @@ def test_a_chart_of_one_point_draws_no_line() -> None:
 
     assert "<polyline" not in svg
     assert "<circle" in svg
+
+
+def test_the_x_axis_labels_a_few_points_evenly_always_the_last_and_keeps_it_inside() -> None:
+    points = [(f"d{number}", 50.0) for number in range(53)]
+
+    svg = line_chart(chart_id="c", title="t", description="d", points=points)
+
+    labels = svg.count('font-size="11" text-anchor="middle"') + svg.count('font-size="11" text-anchor="end"')
+    assert 2 <= labels - 3 <= 8  # the three y-axis labels are anchored at the end too
+    assert 'text-anchor="end" fill="#1f2937">d52</text>' in svg

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from trust.models import Account, DailyStat, FollowUp, LedgerEntry
 
@@ -21,6 +22,7 @@ def test_demo_customers_get_histories_in_every_band_with_follow_ups() -> None:
     assert {"healthy", "at_risk"} <= bands
     assert FollowUp.objects.filter(status="open").exists()
     assert FollowUp.objects.exclude(outcome__in=["", "recovered"]).exists()
+    assert FollowUp.objects.filter(status="open", due_at__lt=timezone.now()).exists()  # some overdue
     assert DailyStat.objects.count() > 50  # a year of history for the dashboard
 
 
