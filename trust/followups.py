@@ -1,8 +1,8 @@
 """Follow-ups: opened when an account falls, updated by a second trigger, closed on recovery.
 
 Two doors with one rule set: :func:`followups_apply` for one account (a
-booking, "recompute now"), :func:`followups_apply_set` for a whole chunk of
-accounts in SQL (the recompute, the inactivity run). Both run under the
+booking), :func:`followups_apply_set` for a whole chunk of accounts in SQL
+(the recompute, "recompute now", the inactivity run). Both run under the
 accounts' row locks, so a customer never gets two open follow-ups for one
 reason.
 
@@ -11,8 +11,9 @@ reason.
   "at risk" to "critical"): reason "band";
 - an open follow-up for the same reason is updated instead (count,
   band, an earlier due date), never duplicated;
-- the account **recovered** (healthy or watch): its open alarm and band
-  follow-ups close themselves with the outcome "recovered".
+- the account **recovered** (back to healthy or watch from at risk or
+  critical): its open alarm and band follow-ups close themselves with the
+  outcome "recovered". Follow-ups staff scheduled stay open.
 """
 
 from __future__ import annotations
