@@ -1,0 +1,103 @@
+"""Concurrent bookings for one account on PostgreSQL: the balance always equals the sum of the entries."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+
+from customers.models import User
+from tests.factories import customer
+from tests.service.trust_world import trust_world_create
+from trust.ledger import Booking, ledger_book
+from trust.models import Account, AccountDecay, LedgerEntry
+from trust.recompute import recompute_all
+
+pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
+
+KINDS = ["praise", "complaint", "goodwill", "promise_broken", "survey_good", "data_incident"]
+
+
+def _in_parallel(workers: int, work: Callable[[int], None]) -> list[BaseException]:
+    start = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def run(number: int) -> None:
+        try:
+            start.wait()
+            work(number)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_parallel_bookings_for_one_new_customer_keep_balance_equal_to_the_sum() -> None:
+    assert connection.vendor == "postgresql"
+    trust_world_create()
+    alice = customer()
+
+    def book(worker: int) -> None:
+        for number in range(15):
+            ledger_book(
+                customer_id=alice.pk,
+                event_type=KINDS[(worker + number) % len(KINDS)],
+                key=f"{worker}:{number}",
+            )
+
+    errors = _in_parallel(6, book)
+
+    assert errors == []
+    account = Account.objects.get(pk=alice.pk)
+    points = list(LedgerEntry.objects.filter(customer=alice).values_list("points", flat=True))
+    assert len(points) == account.entry_count == 90
+    assert account.balance == sum(points)
+    before = sum(AccountDecay.objects.filter(customer=alice).values_list("total", flat=True))
+    recompute_all(rebuild=True)
+    after = sum(AccountDecay.objects.filter(customer=alice).values_list("total", flat=True))
+    assert after == pytest.approx(before, rel=1e-6, abs=1e-6)  # the stored sums lost no booking either
+
+
+def test_the_same_key_booked_by_parallel_attempts_is_one_entry() -> None:
+    trust_world_create()
+    alice = customer()
+    bookings: list[Booking] = []
+
+    def book(worker: int) -> None:
+        bookings.append(ledger_book(customer_id=alice.pk, event_type="complaint", key="event:the-same"))
+
+    errors = _in_parallel(5, book)
+
+    assert errors == []
+    assert LedgerEntry.objects.filter(customer=alice).count() == 1
+    assert sum(booking.created for booking in bookings) == 1
+    assert len({booking.entry.pk for booking in bookings}) == 1
+    assert Account.objects.get(pk=alice.pk).balance == -8
+
+
+def test_parallel_bookings_for_many_customers_do_not_deadlock() -> None:
+    trust_world_create()
+    people: list[User] = [customer() for _ in range(4)]
+
+    def book(worker: int) -> None:
+        for number in range(12):
+            person = people[(worker + number) % len(people)]
+            ledger_book(
+                customer_id=person.pk, event_type=KINDS[number % len(KINDS)], key=f"{worker}:{number}"
+            )
+
+    errors = _in_parallel(4, book)
+
+    assert errors == []
+    for person in people:
+        account = Account.objects.get(pk=person.pk)
+        assert account.balance == sum(
+            LedgerEntry.objects.filter(customer=person).values_list("points", flat=True)
+        )

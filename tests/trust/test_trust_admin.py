@@ -1,0 +1,250 @@
+"""The rest of the trust admin: weights and thresholds with their what-if, the agents' list, the dashboard."""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from portal.models import Job
+from tests.factories import agent, customer, privacy_officer, staff
+from trust.ledger import ledger_book
+from trust.models import EventType, FollowUp, LedgerEntry, RecomputeRun, TrustSettings
+from trust.recompute import recompute_all
+
+pytestmark = pytest.mark.django_db
+
+
+def _event_type_form(kind: EventType, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "label_en": kind.label_en,
+        "label_de": kind.label_de,
+        "points": kind.points,
+        "half_life_days": kind.half_life_days,
+        "active": "on" if kind.active else "",
+        "counts_for_alarm": "on" if kind.counts_for_alarm else "",
+        "touchpoint": "on" if kind.touchpoint else "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_changing_a_half_life_shows_the_what_if_first_and_saves_on_confirmation(client: Client) -> None:
+    client.force_login(staff(None))
+    alice = customer()
+    ledger_book(
+        customer_id=alice.pk,
+        event_type="data_incident",
+        key="k",
+        occurred_at=timezone.now() - timedelta(days=365),
+    )
+    kind = EventType.objects.get(key="data_incident")
+    url = f"/admin/trust/eventtype/{kind.pk}/change/"
+
+    first = client.post(url, _event_type_form(kind, half_life_days=3650))
+
+    assert first.status_code == HTTPStatus.OK
+    page = first.content.decode()
+    assert "What if this is saved" in page
+    assert "1 customer would move to another band" in page
+    assert EventType.objects.get(pk=kind.pk).half_life_days == 365
+    token = first.context["adminform"].form.data["whatif_confirm"]
+
+    second = client.post(url, _event_type_form(kind, half_life_days=3650, whatif_confirm=token))
+
+    assert second.status_code == HTTPStatus.FOUND
+    assert EventType.objects.get(pk=kind.pk).half_life_days == 3650
+    run = RecomputeRun.objects.get()
+    assert run.rebuild
+    assert Job.objects.filter(task="trust.recompute").exists()
+
+
+def test_event_type_points_outside_the_range_are_refused(client: Client) -> None:
+    client.force_login(staff(None))
+    kind = EventType.objects.get(key="praise")
+
+    response = client.post(f"/admin/trust/eventtype/{kind.pk}/change/", _event_type_form(kind, points=1000))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "between -100 and 100" in response.content.decode()
+    assert EventType.objects.get(pk=kind.pk).points == 5
+
+
+def test_event_type_keys_cannot_change_and_types_cannot_be_deleted(client: Client) -> None:
+    client.force_login(staff(None))
+    kind = EventType.objects.get(key="praise")
+
+    client.post(f"/admin/trust/eventtype/{kind.pk}/change/", {**_event_type_form(kind), "key": "other"})
+
+    assert EventType.objects.get(pk=kind.pk).key == "praise"
+    assert client.post(f"/admin/trust/eventtype/{kind.pk}/delete/").status_code == HTTPStatus.FORBIDDEN
+
+
+def _settings_form(**changes: object) -> dict[str, object]:
+    settings = TrustSettings.objects.get(pk=1)
+    fields = [
+        *TrustSettings.SCORING_FIELDS,
+        "inactivity_days",
+        "max_points",
+        "follow_up_due_days",
+        "care_mail_interval_days",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    ]
+    data: dict[str, object] = {field: getattr(settings, field) for field in fields}
+    data["assign_round_robin"] = "on"
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "thresholds",
+    [
+        {"healthy_min": 30, "watch_min": 50},  # out of order
+        {"watch_min": 50},  # overlaps healthy
+        {"at_risk_min": 0},  # critical would be empty
+    ],
+)
+def test_thresholds_that_overlap_or_are_out_of_order_are_refused(
+    client: Client, thresholds: dict[str, int]
+) -> None:
+    client.force_login(staff(None))
+
+    response = client.post("/admin/trust/trustsettings/1/change/", _settings_form(**thresholds))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "overlap or are out of order" in response.content.decode()
+    assert TrustSettings.objects.get(pk=1).healthy_min == 50
+
+
+def test_new_thresholds_show_who_would_move_before_they_are_saved(client: Client) -> None:
+    client.force_login(staff(None))
+    alice = customer()
+    ledger_book(customer_id=alice.pk, event_type="praise", key="k")  # 58: healthy
+    recompute_all()
+
+    first = client.post("/admin/trust/trustsettings/1/change/", _settings_form(healthy_min=60))
+    token = first.context["adminform"].form.data["whatif_confirm"]
+    second = client.post(
+        "/admin/trust/trustsettings/1/change/", _settings_form(healthy_min=60, whatif_confirm=token)
+    )
+
+    assert "1 customer would move to another band" in first.content.decode()
+    assert second.status_code == HTTPStatus.FOUND
+    assert TrustSettings.objects.get(pk=1).healthy_min == 60
+    assert RecomputeRun.objects.get().rebuild is False
+
+
+def test_agents_may_read_but_not_change_weights_and_thresholds(client: Client) -> None:
+    client.force_login(agent())
+    kind = EventType.objects.get(key="praise")
+
+    assert client.get(f"/admin/trust/eventtype/{kind.pk}/change/").status_code == HTTPStatus.OK
+    client.post(f"/admin/trust/eventtype/{kind.pk}/change/", _event_type_form(kind, points=50))
+    assert EventType.objects.get(pk=kind.pk).points == 5
+    assert client.get("/admin/trust/trustsettings/").status_code == HTTPStatus.FOUND
+
+
+def test_the_agents_list_shows_open_follow_ups_overdue_first(client: Client) -> None:
+    alex = agent()
+    client.force_login(alex)
+    people = [customer(email=f"p{number}@example.com") for number in range(3)]
+    now = timezone.now()
+    for person, due in zip(
+        people, [now + timedelta(days=2), now - timedelta(days=1), now + timedelta(days=1)], strict=True
+    ):
+        FollowUp.objects.create(
+            customer=person, reason="band", band="at_risk", suggested_action="reach_out", due_at=due
+        )
+    FollowUp.objects.create(
+        customer=customer(email="closed@example.com"),
+        reason="band",
+        band="at_risk",
+        suggested_action="reach_out",
+        due_at=now - timedelta(days=9),
+        status="closed",
+    )
+
+    page = client.get("/admin/trust/followup/").content.decode()
+
+    positions = [page.index(email) for email in ("p1@", "p2@", "p0@", "closed@")]
+    assert positions == sorted(positions)
+    assert "overdue" in page
+
+
+def test_an_agent_records_an_outcome_in_the_admin(client: Client) -> None:
+    alex = agent()
+    client.force_login(alex)
+    alice = customer()
+    ledger_book(customer_id=alice.pk, event_type="data_request_overdue", key="k")
+    follow_up = FollowUp.objects.get(customer=alice)
+
+    response = client.post(
+        f"/admin/trust/followup/{follow_up.pk}/change/",
+        {
+            "assigned_to": alex.pk,
+            "due_at_0": "2099-01-01",
+            "due_at_1": "10:00:00",
+            "record_outcome": "contacted",
+            "outcome_note": "Apologised, explained the delay",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.outcome) == ("closed", "contacted")
+    assert LedgerEntry.objects.filter(customer=alice, event_type__key="follow_up_contact").count() == 1
+
+
+def test_reversing_an_entry_from_the_ledger_list_asks_for_a_reason(client: Client) -> None:
+    client.force_login(agent())
+    alice = customer()
+    entry = ledger_book(customer_id=alice.pk, event_type="complaint", key="k").entry
+    selection = {"action": "reverse_entries", "_selected_action": [entry.pk]}
+
+    asked = client.post("/admin/trust/ledgerentry/", selection)
+    done = client.post("/admin/trust/ledgerentry/", {**selection, "apply": "1", "reason": "Wrong customer"})
+
+    assert "Reason for the correction" in asked.content.decode()
+    assert done.status_code == HTTPStatus.FOUND
+    reversal = LedgerEntry.objects.get(reversal_of=entry)
+    assert (reversal.points, reversal.note) == (8, "Wrong customer")
+
+
+def test_the_dashboard_shows_bands_risks_follow_ups_history_and_withdrawals(client: Client) -> None:
+    client.force_login(agent())
+    for number, kind in enumerate(["praise", "data_request_overdue", "complaint", "complaint"]):
+        ledger_book(customer_id=customer().pk, event_type=kind, key=f"k{number}")
+    recompute_all()
+
+    response = client.get("/admin/trust/dashboard/")
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    for heading in (
+        "Customers per band",
+        "Follow-ups",
+        "Customers at risk or critical (1)",
+        "Average score over time",
+        "Top withdrawal reasons this month",
+    ):
+        assert heading in page
+    assert "Data request overdue" in page
+    assert page.count('class="trust-chart"') == 2
+    assert "style=" not in page[page.index('id="content-main"') :]
+
+
+def test_the_dashboard_is_for_agents_not_for_privacy_officers(client: Client) -> None:
+    client.force_login(privacy_officer())
+
+    assert client.get("/admin/trust/dashboard/").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_only_superusers_start_a_full_recompute_from_the_admin(client: Client) -> None:
+    client.force_login(agent())
+    assert client.post("/admin/trust/recomputerun/start/").status_code == HTTPStatus.FORBIDDEN
+
+    client.force_login(staff(None))
+    assert client.post("/admin/trust/recomputerun/start/").status_code == HTTPStatus.FOUND
+    assert RecomputeRun.objects.count() == 1

@@ -1,0 +1,308 @@
+"""Booking the ledger: the only way entries are written (besides the set-based inactivity run).
+
+Every booking locks the customer's account (:func:`trust.accounts.account_lock`),
+inserts the entry, adds its points to the balance and refreshes the score
+in **one transaction**, so the balance always equals the sum of the entries,
+also when bookings for one customer arrive concurrently. The idempotency key
+is unique: booking a key again returns the first entry and books nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import User
+from trust.accounts import (
+    AccountBooking,
+    AccountChange,
+    BookingRefused,
+    account_book,
+    account_booked,
+    account_lock,
+)
+from trust.configuration import trust_settings
+from trust.followups import followups_apply
+from trust.models import Account, EventType, LedgerEntry, TrustSettings
+from trust.scoring import EntryFacts, Rules
+
+# Clocks differ a little between machines; an entry further in the future is a mistake.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+__all__ = ["Booking", "BookingRefused", "ledger_book", "ledger_reverse"]
+
+
+@dataclass(frozen=True)
+class Booking:
+    """The entry a booking returns; ``created`` is False when the key was booked before."""
+
+    entry: LedgerEntry
+    created: bool
+    change: AccountChange | None = None
+
+
+def _existing(key: str, customer_id: int) -> Booking | None:
+    entry = LedgerEntry.objects.filter(key=key).first()
+    if entry is None:
+        return None
+    if entry.customer_id != customer_id:
+        raise BookingRefused(_("This idempotency key was already used for another customer."), code="key")
+    return Booking(entry, created=False)
+
+
+def _points(event_type: EventType, points: int | None, note: str, settings: TrustSettings) -> int:
+    if event_type.custom_points:
+        if not points:
+            raise BookingRefused(_("Enter the points for this entry (not zero)."), code="points")
+        if not note.strip():
+            raise BookingRefused(_("An adjustment needs a reason."), code="reason")
+    elif points is not None and points != event_type.points:
+        raise BookingRefused(
+            _("“%(type)s” is worth %(points)s points; they cannot be changed per booking.")
+            % {"type": event_type.label, "points": event_type.points},
+            code="points",
+        )
+    value = event_type.points if points is None else points
+    if abs(value) > settings.max_points:
+        raise BookingRefused(
+            _("Points must lie between -%(limit)s and %(limit)s.") % {"limit": settings.max_points},
+            code="points",
+        )
+    return value
+
+
+def ledger_book(
+    *,
+    customer_id: int,
+    event_type: str,
+    key: str,
+    occurred_at: datetime | None = None,
+    points: int | None = None,
+    source: str = "",
+    note: str = "",
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book one touchpoint for a customer; see the module's doc.
+
+    ``event_type`` is the type's key; ``points`` only for types whose points
+    are set per booking (adjustments). Raises :class:`BookingRefused` for an
+    unknown or inactive type, points out of range, a date in the future, or a
+    customer who does not exist (any more).
+    """
+    now = now or timezone.now()
+    try:
+        entry, kind, settings = _prepare(
+            customer_id=customer_id,
+            event_type=event_type,
+            key=key,
+            occurred_at=occurred_at,
+            points=points,
+            source=source,
+            note=note,
+            actor=actor,
+            now=now,
+        )
+    except BookingRefused:
+        # A key booked before returns its entry, even if the booking would be refused today.
+        found = _existing(key, customer_id) if key else None
+        if found is not None:
+            return found
+        raise
+    touch_at = entry.occurred_at if kind.touchpoint else None
+    return _book(entry, half_life_days=kind.half_life_days, settings=settings, touch_at=touch_at, now=now)
+
+
+def _prepare(
+    *,
+    customer_id: int,
+    event_type: str,
+    key: str,
+    occurred_at: datetime | None,
+    points: int | None,
+    source: str,
+    note: str,
+    actor: User | None,
+    now: datetime,
+) -> tuple[LedgerEntry, EventType, TrustSettings]:
+    """Validate a booking and build its entry (nothing is written)."""
+    if not key or len(key) > 255:
+        raise BookingRefused(_("A booking needs an idempotency key of at most 255 characters."), code="key")
+    kind, settings = _type_and_settings(event_type)
+    if kind is None:
+        raise BookingRefused(_("Unknown event type “%(key)s”.") % {"key": event_type}, code="unknown_type")
+    if not kind.active:
+        raise BookingRefused(
+            _("The event type “%(type)s” is inactive.") % {"type": kind.label}, code="inactive_type"
+        )
+    value = _points(kind, points, note, settings)
+    occurred_at = occurred_at or now
+    if occurred_at > now + FUTURE_TOLERANCE:
+        raise BookingRefused(_("An entry cannot be dated in the future."), code="future")
+    occurred_at = min(occurred_at, now)  # another machine's clock a little ahead: it happened now
+    entry = LedgerEntry(
+        customer_id=customer_id,
+        event_type=kind,
+        points=value,
+        alarm_weight=1 if value < 0 and kind.counts_for_alarm else 0,
+        occurred_at=occurred_at,
+        booked_at=now,
+        key=key,
+        source=source[:200],
+        note=note,
+        actor=actor,
+    )
+    return entry, kind, settings
+
+
+_TYPE_FIELDS = [field.attname for field in EventType._meta.concrete_fields]
+_SETTINGS_FIELDS = [field.attname for field in TrustSettings._meta.concrete_fields]
+
+
+def _type_and_settings(key: str) -> tuple[EventType | None, TrustSettings]:
+    """The event type and the settings in one query (raw: this is every booking's hot path)."""
+    columns = [f"t.{name}" for name in _TYPE_FIELDS] + [f"s.{name}" for name in _SETTINGS_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM trust_eventtype t, trust_trustsettings s "  # noqa: S608
+            "WHERE t.key = %s AND s.id = 1",
+            [key],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return EventType.objects.filter(key=key).first(), trust_settings()
+    kind = EventType.from_db("default", _TYPE_FIELDS, row[: len(_TYPE_FIELDS)])
+    settings = TrustSettings.from_db("default", _SETTINGS_FIELDS, row[len(_TYPE_FIELDS) :])
+    return kind, settings
+
+
+def _insert_statement(entry: LedgerEntry) -> tuple[str, list[Any]]:
+    at = connection.ops.adapt_datetimefield_value
+    return (
+        "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
+        "booked_at, key, source, note, actor_id, reversal_of_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
+        [
+            entry.customer_id,
+            entry.event_type_id,
+            entry.points,
+            entry.alarm_weight,
+            at(entry.occurred_at),
+            at(entry.booked_at),
+            entry.key,
+            entry.source,
+            entry.note,
+            entry.actor_id,
+            entry.reversal_of_id,
+        ],
+    )
+
+
+def _write(
+    entry: LedgerEntry,
+    account: Account,
+    facts: EntryFacts,
+    *,
+    touch_at: datetime | None,
+    rules: Rules,
+    now: datetime,
+) -> AccountBooking | None:
+    """Insert the entry and record it on the locked account; None if its key was booked meanwhile.
+
+    On PostgreSQL the three writes (entry, account, stored sum) are one
+    statement, a round trip per booking counts; elsewhere three.
+    """
+    insert, insert_params = _insert_statement(entry)
+    postgres = connection.vendor == "postgresql"
+    # Computed from the entries read before the insert, plus this one.
+    booking = account_book(
+        account=account,
+        entry=facts,
+        touch_at=touch_at,
+        rules=rules,
+        now=now,
+        guard="EXISTS (SELECT 1 FROM booked)" if postgres else "1 = 1",
+    )
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                f"WITH booked AS ({insert}), account AS ({booking.update.sql} RETURNING 1), "  # noqa: S608
+                f"decay AS ({booking.decay.sql}) SELECT id FROM booked",
+                [*insert_params, *booking.update.params, *booking.decay.params],
+            )
+            row = cursor.fetchone()
+        else:
+            cursor.execute(insert, insert_params)
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute(booking.update.sql, booking.update.params)
+                cursor.execute(booking.decay.sql, booking.decay.params)
+    if row is None:
+        return None
+    entry.pk = row[0]
+    entry._state.adding = False
+    account_booked(account=account, booking=booking)
+    return booking
+
+
+def _book(
+    entry: LedgerEntry,
+    *,
+    half_life_days: int,
+    settings: TrustSettings,
+    touch_at: datetime | None,
+    now: datetime,
+) -> Booking:
+    rules = Rules.of(settings)
+    facts = EntryFacts(entry.points, entry.occurred_at, half_life_days, entry.alarm_weight)
+    with transaction.atomic():
+        account = account_lock(customer_id=entry.customer_id, rules=rules)
+        booking = _write(entry, account, facts, touch_at=touch_at, rules=rules, now=now)
+        if booking is None:
+            # The same key committed meanwhile (a concurrent attempt of the same booking).
+            found = _existing(entry.key, entry.customer_id)
+            assert found is not None
+            return found
+        followups_apply(change=booking.change, account=account, settings=settings, now=now)
+    return Booking(entry, created=True, change=booking.change)
+
+
+def ledger_reverse(*, entry_id: int, reason: str, actor: User | None = None) -> Booking:
+    """Cancel an entry with a reversing one (same date and type, opposite points); once per entry.
+
+    The reversal is dated like the original, so at every moment its
+    contribution cancels the original's exactly; it does not end a silence.
+    """
+    original = LedgerEntry.objects.select_related("event_type").filter(pk=entry_id).first()
+    if original is None:
+        raise BookingRefused(_("This entry does not exist."), code="unknown_entry")
+    if original.reversal_of_id is not None:
+        raise BookingRefused(_("A reversal cannot be reversed; book a new entry instead."), code="reversal")
+    if not reason.strip():
+        raise BookingRefused(_("A reversal needs a reason."), code="reason")
+    now = timezone.now()
+    entry = LedgerEntry(
+        customer_id=original.customer_id,
+        event_type=original.event_type,
+        points=-original.points,
+        alarm_weight=-original.alarm_weight,
+        occurred_at=original.occurred_at,
+        booked_at=now,
+        key=f"reversal:{original.pk}",
+        source=original.source,
+        note=reason,
+        actor=actor,
+        reversal_of=original,
+    )
+    return _book(
+        entry,
+        half_life_days=original.event_type.half_life_days,
+        settings=trust_settings(),
+        touch_at=None,
+        now=now,
+    )

@@ -1,0 +1,436 @@
+"""The recompute: every account's score, band and alarm, set-based, in id-range chunks.
+
+A run is split into id-range chunks (:class:`RecomputeChunk`). The
+coordinating task sends one task per unfinished chunk as a Celery group, so
+every worker takes a share; each chunk is **one transaction** of a few SQL
+statements, with no Python loop over customers or entries.
+
+**Nightly** (the default), a chunk reads the stored sums instead of the
+ledger: per account and half-life, :class:`trust.models.AccountDecay` holds
+the entries' decayed sum as of some moment, and rolling it forward to now
+is one multiplication (the decay factors out). Only the accounts whose
+oldest bad experience has just left the alarm window have their entries
+counted again. So:
+
+1. one aggregate over the chunk's stored sums, joined to the accounts (and
+   to the fresh counts), keeping only the accounts whose stored values would
+   change (most of a nightly run writes nothing), into a temporary table,
+   then ``ANALYZE``;
+2. lock those accounts in id order and drop any that a booking changed
+   meanwhile (a booking refreshes its account itself, under the same lock);
+3. one ``UPDATE ... FROM`` the temporary table;
+4. the follow-up rules for the changed accounts, in SQL (:func:`trust.followups.followups_apply_set`).
+
+A **rebuild** (after a change of a half-life or of the alarm window, for
+"recompute now", for the accounts the inactivity run booked) first locks
+the chunk's accounts and recomputes their stored sums and counts from the
+ledger: one aggregate over the chunk's entries joined to the event types,
+grouped by customer and half-life.
+
+Chunks are claimed under a row lock and marked done in their transaction,
+so sending a chunk twice (a retry, a re-check of the run) does its work once,
+and the run's progress (chunks done of all) is visible in the admin. The
+last chunk to finish closes the run and records the day's figures.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Avg, Count, Max, Min, Q, Sum
+from django.utils import timezone
+
+from customers.models import User
+from portal.jobs import job_enqueue
+from trust.configuration import trust_settings
+from trust.followups import followups_apply_set
+from trust.models import Account, Band, DailyStat, EventType, RecomputeChunk, RecomputeRun, TrustSettings
+from trust.scoring import Rules, sql_aggregate, sql_band, sql_decay, sql_score
+from trust.worktables import worktable_ready
+
+CHUNK_SIZE = 50_000  # customer ids per chunk: ~1 M ledger entries at 20 per customer
+CHECK_AFTER = timedelta(minutes=10)  # a run with chunks still open sends them again after this
+MAX_CHECKS = 12
+SUM_TOLERANCE = 1e-9  # relative: a rebuilt sum this close to the stored one is the same sum
+_TEMP_TABLES = ("trust_tmp_locked", "trust_tmp_rebuild", "trust_tmp_window", "trust_tmp_changed")
+# Fixed SQL fragments below; every value is a query parameter.
+
+
+def recompute_ranges(*, chunk_size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    """Split the accounts' id span into ranges of ``chunk_size`` ids."""
+    bounds = Account.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    first, last = bounds["first"], bounds["last"]
+    if first is None or last is None:
+        return []
+    return [(start, min(start + chunk_size - 1, last)) for start in range(first, last + 1, chunk_size)]
+
+
+def recompute_range(
+    *,
+    first_id: int,
+    last_id: int,
+    now: datetime | None = None,
+    settings: TrustSettings | None = None,
+    only_table: str | None = None,
+    rebuild: bool = False,
+) -> int:
+    """Recompute the accounts with ids in [first_id, last_id]; return how many changed.
+
+    ``rebuild`` recomputes the stored sums and counts from the ledger first.
+    ``only_table`` names a temporary table of customer ids to restrict the
+    chunk to (the inactivity run rebuilds only whom it booked).
+    """
+    now = now or timezone.now()
+    settings = settings or trust_settings()
+    rules = Rules.of(settings)
+    postgres = connection.vendor == "postgresql"
+    ops = connection.ops
+    window_start = ops.adapt_datetimefield_value(now - timedelta(days=rules.alarm_window_days))
+    only = f" AND a.customer_id IN (SELECT customer_id FROM {only_table})" if only_table else ""  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            # Enough memory for hash joins instead of millions of random reads (PERF_NOTES.md).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        _drop_temp_tables(cursor)
+        if rebuild:
+            _rebuild(
+                cursor, first_id=first_id, last_id=last_id, only=only, now=now, window_start=window_start
+            )
+            recount = "a.customer_id IN (SELECT customer_id FROM trust_tmp_locked)"
+            recount_params: list[Any] = []
+        else:
+            recount = "a.negatives_oldest_at < %s"
+            recount_params = [window_start]
+            # Count again where the oldest bad experience has left the window (few accounts a night).
+            cursor.execute(
+                "CREATE TEMPORARY TABLE trust_tmp_window AS SELECT a.customer_id AS customer_id, "  # noqa: S608
+                "SUM(CASE WHEN e.occurred_at >= %s THEN e.alarm_weight ELSE 0 END) AS negatives, "
+                "MIN(CASE WHEN e.occurred_at >= %s AND e.alarm_weight <> 0 THEN e.occurred_at END) AS oldest "
+                "FROM trust_account a JOIN trust_ledgerentry e ON e.customer_id = a.customer_id "
+                f"WHERE a.customer_id BETWEEN %s AND %s{only} AND {recount} GROUP BY a.customer_id",
+                [window_start, window_start, first_id, last_id, *recount_params],
+            )
+        changed = _apply(cursor, first_id=first_id, last_id=last_id, only=only, now=now, settings=settings)
+        _drop_temp_tables(cursor)
+    return changed
+
+
+def _rebuild(
+    cursor: Any, *, first_id: int, last_id: int, only: str, now: datetime, window_start: Any
+) -> None:
+    """Recompute the stored sums and the alarm counts of the chunk's accounts from the ledger."""
+    postgres = connection.vendor == "postgresql"
+    ops = connection.ops
+    # Lock the accounts first: no booking for them can commit until the sums are rebuilt.
+    # (A customer's first booking opens an account that is not in this list and keeps its own sums.)
+    cursor.execute(
+        "CREATE TEMPORARY TABLE trust_tmp_locked AS SELECT a.customer_id AS customer_id "  # noqa: S608
+        f"FROM trust_account a WHERE a.customer_id BETWEEN %s AND %s{only} ORDER BY a.customer_id"
+        + (" FOR UPDATE" if postgres else ""),
+        [first_id, last_id],
+    )
+    worktable_ready(cursor, "trust_tmp_locked", "customer_id")
+    total, total_params = sql_decay(
+        connection, amount="e.points", half_life="t.half_life_days", since="e.occurred_at", now=now
+    )
+    cursor.execute(
+        "CREATE TEMPORARY TABLE trust_tmp_rebuild AS "  # noqa: S608
+        "SELECT e.customer_id AS customer_id, t.half_life_days AS half_life_days, "
+        f"SUM({total}) AS total, "
+        "SUM(CASE WHEN e.occurred_at >= %s THEN e.alarm_weight ELSE 0 END) AS negatives, "
+        "MIN(CASE WHEN e.occurred_at >= %s AND e.alarm_weight <> 0 THEN e.occurred_at END) AS oldest "
+        "FROM trust_ledgerentry e JOIN trust_eventtype t ON t.id = e.event_type_id "
+        f"WHERE e.customer_id BETWEEN %s AND %s{only.replace('a.customer_id', 'e.customer_id')} "
+        "GROUP BY e.customer_id, t.half_life_days",
+        [*total_params, window_start, window_start, first_id, last_id],
+    )
+    worktable_ready(cursor, "trust_tmp_rebuild", "customer_id", "half_life_days")
+    # Write only the sums that differ from the stored ones (rolled to now): after a change of one
+    # half-life, the rows of that half-life; after nothing, nothing.
+    at = ops.adapt_datetimefield_value(now)
+    stored, stored_params = sql_decay(
+        connection,
+        amount="trust_accountdecay.total",
+        half_life="trust_accountdecay.half_life_days",
+        since="trust_accountdecay.as_of",
+        now=now,
+    )
+    locked = "IN (SELECT customer_id FROM trust_tmp_locked)"
+    cursor.execute(
+        "UPDATE trust_accountdecay SET total = r.total, as_of = %s FROM trust_tmp_rebuild r "  # noqa: S608
+        "WHERE trust_accountdecay.customer_id = r.customer_id "
+        "AND trust_accountdecay.half_life_days = r.half_life_days "
+        f"AND trust_accountdecay.customer_id {locked} "
+        f"AND ABS({stored} - r.total) > %s * (1.0 + ABS(r.total))",
+        [at, *stored_params, SUM_TOLERANCE],
+    )
+    cursor.execute(
+        "INSERT INTO trust_accountdecay (customer_id, half_life_days, total, as_of) "  # noqa: S608
+        "SELECT r.customer_id, r.half_life_days, r.total, %s FROM trust_tmp_rebuild r "
+        f"WHERE r.customer_id {locked} "
+        "AND NOT EXISTS (SELECT 1 FROM trust_accountdecay d WHERE d.customer_id = r.customer_id "
+        "AND d.half_life_days = r.half_life_days)",
+        [at],
+    )
+    cursor.execute(
+        "DELETE FROM trust_accountdecay WHERE customer_id BETWEEN %s AND %s "  # noqa: S608
+        f"AND customer_id {locked} AND NOT EXISTS (SELECT 1 FROM trust_tmp_rebuild r "
+        "WHERE r.customer_id = trust_accountdecay.customer_id "
+        "AND r.half_life_days = trust_accountdecay.half_life_days)",
+        [first_id, last_id],
+    )
+    cursor.execute(
+        "CREATE TEMPORARY TABLE trust_tmp_window AS SELECT l.customer_id AS customer_id, "
+        "COALESCE(SUM(r.negatives), 0) AS negatives, MIN(r.oldest) AS oldest "
+        "FROM trust_tmp_locked l LEFT JOIN trust_tmp_rebuild r ON r.customer_id = l.customer_id "
+        "GROUP BY l.customer_id"
+    )
+
+
+def _apply(
+    cursor: Any, *, first_id: int, last_id: int, only: str, now: datetime, settings: TrustSettings
+) -> int:
+    """Compare the chunk's new state with the stored one; write and act on what changed."""
+    rules = Rules.of(settings)
+    postgres = connection.vendor == "postgresql"
+    worktable_ready(cursor, "trust_tmp_window", "customer_id")
+    decayed, decayed_params = sql_decay(
+        connection, amount="d.total", half_life="d.half_life_days", since="d.as_of", now=now
+    )
+    score, score_params = sql_score(connection, "COALESCE(s.decayed, 0.0)", rules=rules)
+    band, band_params = sql_band("x.score", "x.alarm", rules=rules)
+    differs = "IS DISTINCT FROM" if postgres else "IS NOT"
+    cursor.execute(
+        "CREATE TEMPORARY TABLE trust_tmp_changed AS SELECT * FROM ("  # noqa: S608
+        "SELECT x.customer_id AS customer_id, x.entries AS entries, x.prev_score AS prev_score, "
+        "x.prev_band AS prev_band, x.prev_negatives AS prev_negatives, x.prev_alarm AS prev_alarm, "
+        "x.prev_oldest AS prev_oldest, x.score AS score, x.negatives AS negatives, x.oldest AS oldest, "
+        f"x.alarm AS alarm, {band} AS band FROM ("
+        "SELECT a.customer_id AS customer_id, a.entry_count AS entries, a.score AS prev_score, "
+        "a.band AS prev_band, a.negatives AS prev_negatives, a.alarm AS prev_alarm, "
+        "a.negatives_oldest_at AS prev_oldest, "
+        "CAST(COALESCE(w.negatives, a.negatives) AS integer) AS negatives, "
+        "CASE WHEN w.customer_id IS NULL THEN a.negatives_oldest_at ELSE w.oldest END AS oldest, "
+        "(COALESCE(w.negatives, a.negatives) >= %s) AS alarm, "
+        f"{score} AS score "
+        "FROM trust_account a "
+        f"LEFT JOIN (SELECT d.customer_id AS customer_id, SUM({decayed}) AS decayed "
+        "FROM trust_accountdecay d "
+        "WHERE d.customer_id BETWEEN %s AND %s GROUP BY d.customer_id) s ON s.customer_id = a.customer_id "
+        "LEFT JOIN trust_tmp_window w ON w.customer_id = a.customer_id "
+        f"WHERE a.customer_id BETWEEN %s AND %s{only}) x) y "
+        "WHERE y.score <> y.prev_score OR y.band <> y.prev_band OR y.negatives <> y.prev_negatives "
+        f"OR y.alarm <> y.prev_alarm OR y.oldest {differs} y.prev_oldest",
+        [
+            *band_params,
+            rules.alarm_negatives,
+            *score_params,
+            *decayed_params,
+            first_id,
+            last_id,
+            first_id,
+            last_id,
+        ],
+    )
+    worktable_ready(cursor, "trust_tmp_changed", "customer_id")
+    if postgres:
+        cursor.execute(
+            "SELECT a.customer_id FROM trust_account a WHERE a.customer_id IN "
+            "(SELECT customer_id FROM trust_tmp_changed) ORDER BY a.customer_id FOR UPDATE"
+        )
+    # A booking that committed meanwhile refreshed its account itself: leave it alone.
+    cursor.execute(
+        "DELETE FROM trust_tmp_changed WHERE NOT EXISTS (SELECT 1 FROM trust_account a "
+        "WHERE a.customer_id = trust_tmp_changed.customer_id "
+        "AND a.entry_count = trust_tmp_changed.entries AND a.score = trust_tmp_changed.prev_score "
+        "AND a.band = trust_tmp_changed.prev_band AND a.negatives = trust_tmp_changed.prev_negatives "
+        "AND a.alarm = trust_tmp_changed.prev_alarm)"
+    )
+    cursor.execute("SELECT COUNT(*) FROM trust_tmp_changed")
+    changed = int(cursor.fetchone()[0])
+    if changed:
+        cursor.execute(
+            "UPDATE trust_account SET score = c.score, band = c.band, negatives = c.negatives, "
+            "alarm = c.alarm, negatives_oldest_at = c.oldest, changed_at = %s FROM trust_tmp_changed c "
+            "WHERE trust_account.customer_id = c.customer_id",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        followups_apply_set(changed_table="trust_tmp_changed", settings=settings, now=now)
+    return changed
+
+
+def _drop_temp_tables(cursor: Any) -> None:
+    for table in _TEMP_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def recompute_all(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE, rebuild: bool = False) -> int:
+    """Recompute every account here and now, chunk after chunk (demo data, tests, the benchmark)."""
+    now = now or timezone.now()
+    settings = trust_settings()
+    changed = sum(
+        recompute_range(first_id=first, last_id=last, now=now, settings=settings, rebuild=rebuild)
+        for first, last in recompute_ranges(chunk_size=chunk_size)
+    )
+    daily_stat_record(day=timezone.localdate(now))
+    return changed
+
+
+def recompute_customer(*, customer: User, now: datetime | None = None) -> Account | None:
+    """Rebuild one customer's account from the ledger now ("recompute now"); None without one."""
+    recompute_range(first_id=customer.pk, last_id=customer.pk, now=now, rebuild=True)
+    return Account.objects.filter(pk=customer.pk).first()
+
+
+# --- Runs: the fan-out and its progress ---------------------------------------------------
+
+
+def recompute_start(
+    *,
+    key: str,
+    reason: str,
+    rebuild: bool = False,
+    requested_by: User | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> RecomputeRun:
+    """Record a run with its chunks and enqueue its coordinator (once per ``key``)."""
+    with transaction.atomic():
+        run, created = RecomputeRun.objects.get_or_create(
+            key=key[:100], defaults={"reason": reason[:200], "rebuild": rebuild, "requested_by": requested_by}
+        )
+        if created:
+            RecomputeChunk.objects.bulk_create(
+                [
+                    RecomputeChunk(run=run, first_id=first, last_id=last)
+                    for first, last in recompute_ranges(chunk_size=chunk_size)
+                ]
+            )
+            job_enqueue(task="trust.recompute", args=[run.pk, 0], key=f"trust.recompute:{run.pk}")
+    return run
+
+
+def recompute_fan_out(*, run_id: int, check: int = 0) -> int:
+    """Send every unfinished chunk of a run as a Celery group; return how many were sent.
+
+    Safe to repeat: a chunk sent twice is done once. Unless the run is done,
+    this checks back after a while and sends what is still unfinished
+    (chunks whose messages the broker lost).
+    """
+    from celery import group
+
+    from trust.tasks import recompute_chunk
+
+    open_chunks = list(
+        RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).values_list("pk", flat=True)
+    )
+    if not open_chunks:
+        recompute_finish(run_id=run_id)
+        return 0
+    if check < MAX_CHECKS:
+        job_enqueue(
+            task="trust.recompute",
+            args=[run_id, check + 1],
+            key=f"trust.recompute:{run_id}:check:{check + 1}",
+            run_after=timezone.now() + CHECK_AFTER,
+        )
+    group(recompute_chunk.si(chunk_id) for chunk_id in open_chunks).apply_async()
+    return len(open_chunks)
+
+
+def recompute_chunk_run(*, chunk_id: int) -> bool:
+    """Recompute one chunk unless it is done; close the run if it was the last. True if it ran now."""
+    with transaction.atomic():
+        chunk = (
+            RecomputeChunk.objects.select_for_update()
+            .select_related("run")
+            .filter(pk=chunk_id, done_at__isnull=True)
+            .first()
+        )
+        if chunk is None:
+            return False
+        chunk.changed = recompute_range(
+            first_id=chunk.first_id, last_id=chunk.last_id, rebuild=chunk.run.rebuild
+        )
+        chunk.done_at = timezone.now()
+        chunk.save(update_fields=["changed", "done_at"])
+    recompute_finish(run_id=chunk.run_id)
+    return True
+
+
+def recompute_finish(*, run_id: int) -> bool:
+    """Close a run whose chunks are all done (once) and record today's figures."""
+    if RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
+        return False
+    changed = RecomputeChunk.objects.filter(run_id=run_id).aggregate(total=Sum("changed"))["total"] or 0
+    now = timezone.now()
+    if RecomputeRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
+        finished_at=now, changed=changed
+    ):
+        daily_stat_record(day=timezone.localdate(now))
+        return True
+    return False
+
+
+def daily_stat_record(*, day: object) -> DailyStat:
+    """Write the accounts' figures for ``day`` (the dashboard's history)."""
+    figures = Account.objects.aggregate(
+        accounts=Count("pk"),
+        average=Avg("score"),
+        healthy=Count("pk", filter=Q(band=Band.HEALTHY)),
+        watch=Count("pk", filter=Q(band=Band.WATCH)),
+        at_risk=Count("pk", filter=Q(band=Band.AT_RISK)),
+        critical=Count("pk", filter=Q(band=Band.CRITICAL)),
+    )
+    stat, _ = DailyStat.objects.update_or_create(
+        day=day,
+        defaults={
+            "accounts": figures["accounts"],
+            "average_score": float(figures["average"] or 50.0),
+            "healthy": figures["healthy"],
+            "watch": figures["watch"],
+            "at_risk": figures["at_risk"],
+            "critical": figures["critical"],
+        },
+    )
+    return stat
+
+
+def daily_stat_backfill(*, at: datetime) -> DailyStat:
+    """Record the figures of ``at``'s day as the ledger says they were then (demo history).
+
+    Uses today's weights, counts an entry from when it occurred and a
+    reversal from when it was booked. One pass over the ledger per day.
+    """
+    rules = Rules.of(trust_settings())
+    half_lives = dict(EventType.objects.values_list("pk", "half_life_days"))
+    decayed, negatives, aggregate_params = sql_aggregate(
+        connection, half_lives=half_lives, now=at, rules=rules
+    )
+    score, score_params = sql_score(connection, "s.decayed", rules=rules)
+    band, band_params = sql_band("x.score", "x.alarm", rules=rules)
+    moment = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        per_band = ", ".join(f"SUM(CASE WHEN y.band = '{value}' THEN 1 ELSE 0 END)" for value in Band.values)
+        cursor.execute(
+            f"SELECT COUNT(*), AVG(y.score), {per_band} "  # noqa: S608
+            f"FROM (SELECT x.score AS score, {band} AS band FROM (SELECT {score} AS score, "
+            f"(s.negatives >= %s) AS alarm FROM (SELECT e.customer_id, {decayed} AS decayed, "
+            f"{negatives} AS negatives FROM trust_ledgerentry e WHERE e.occurred_at <= %s "
+            "AND (e.reversal_of_id IS NULL OR e.booked_at <= %s) GROUP BY e.customer_id) s) x) y",
+            [*band_params, *score_params, rules.alarm_negatives, *aggregate_params, moment, moment],
+        )
+        accounts, average, healthy, watch, at_risk, critical = cursor.fetchone()
+    stat, _ = DailyStat.objects.update_or_create(
+        day=timezone.localdate(at),
+        defaults={
+            "accounts": accounts or 0,
+            "average_score": float(average or 50.0),
+            "healthy": healthy or 0,
+            "watch": watch or 0,
+            "at_risk": at_risk or 0,
+            "critical": critical or 0,
+        },
+    )
+    return stat
