@@ -65,6 +65,7 @@ from customers.requests import (
     erasure_grace,
     export_lifetime,
 )
+from portal.link_limits import link_rate_limited
 
 HISTORY_PAGE_SIZE = 25
 STAFF_ACCESS_PREVIEW = 10
@@ -342,6 +343,7 @@ def gpc_json(request: HttpRequest) -> JsonResponse:
 
 
 @csrf_exempt  # the signed token authorises; RFC 8058 one-click POSTs come without cookies
+@link_rate_limited("unsubscribe")
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET: ask (mail scanners follow links, so nothing changes). POST: withdraw, no login needed."""
@@ -373,6 +375,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "customers/unsubscribe_done.html", context)
 
 
+@link_rate_limited("consent-confirm")
 @require_http_methods(["GET", "POST"])
 def consent_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET: ask to confirm (scanners follow links). POST: turn the pending consent into a grant."""

@@ -23,6 +23,7 @@ from feedback.nps import nps_answer
 from feedback.refusals import FeedbackRefused
 from feedback.staff_settings import feedback_settings
 from feedback.surveys import answer_window_open, survey_answer
+from portal.link_limits import link_rate_limited
 
 
 def _invalid(request: HttpRequest, status: int = HTTPStatus.BAD_REQUEST) -> HttpResponse:
@@ -35,6 +36,7 @@ def _changeable_until(answered_at: datetime | None) -> datetime | None:
     return answered_at + timedelta(days=feedback_settings().survey_edit_days)
 
 
+@link_rate_limited("survey")
 @require_http_methods(["GET", "POST"])
 def survey_answer_view(request: HttpRequest, token: str) -> HttpResponse:
     """Ask or record the satisfaction survey's answer."""
@@ -71,6 +73,7 @@ def survey_answer_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "feedback/survey_thanks.html", context)
 
 
+@link_rate_limited("nps")
 @require_http_methods(["GET", "POST"])
 def nps_answer_view(request: HttpRequest, token: str) -> HttpResponse:
     """Ask or record the answer to "would you recommend us?"."""
