@@ -8,8 +8,10 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_save
 
-        from customers import gpc, report, sources
+        from customers import gpc, report, sessions, sources
+        from customers.models import User
         from portal.transparency import transparency_section_register
 
         sources.register_sources()
@@ -20,3 +22,6 @@ class CustomersConfig(AppConfig):
             context=lambda: {"privacy_months": report.privacy_report()},
         )
         user_logged_in.connect(gpc.gpc_on_login, dispatch_uid="customers.gpc_on_login")
+        pre_save.connect(
+            sessions.sessions_end_on_deactivation, sender=User, dispatch_uid="customers.sessions_end"
+        )

@@ -18,6 +18,7 @@ from customers.consents import suppression_hash
 from customers.exports import export_path
 from customers.models import DataRequest, Suppression, User
 from customers.personal_data import personal_data_sources
+from customers.sessions import sessions_end
 
 # The consent records' guard trigger (PostgreSQL) lets rows go only while this is on.
 ERASURE_FLAG = "customers.erasure"
@@ -78,6 +79,7 @@ def erasure_run(*, request_id: int) -> bool:
         DataRequest.objects.filter(pk=request.pk).update(
             status=DataRequest.Status.COMPLETED, completed_at=now, erased_counts=counts
         )
+        sessions_end(user_id=customer.pk)  # signed out everywhere, not only refused
         customer.delete()  # the requests stay, unlinked: customer becomes NULL
 
         def delete_files() -> None:
