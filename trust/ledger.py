@@ -26,6 +26,7 @@ from trust.accounts import (
     account_booked,
     account_lock,
 )
+from trust.announcements import band_change_announce
 from trust.configuration import trust_settings
 from trust.followups import followups_apply
 from trust.models import Account, EventType, LedgerEntry, TrustSettings
@@ -269,6 +270,12 @@ def _book(
             assert found is not None
             return found
         followups_apply(change=booking.change, account=account, settings=settings, now=now)
+        band_change_announce(
+            customer_id=entry.customer_id,
+            band=booking.change.after.band,
+            previous_band=booking.change.before_band,
+            cause=f"entry:{entry.pk}",
+        )
     return Booking(entry, created=True, change=booking.change)
 
 
