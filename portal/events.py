@@ -12,17 +12,18 @@ The catalogue below names every event and the payload it carries.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from portal.jobs import job_enqueue
-from portal.models import Event
+from portal.jobs import job_enqueue, job_send
+from portal.models import Event, Job
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,57 @@ def event_publish(
     if created:
         job_enqueue(task="portal.dispatch_event", args=[event.pk], key=f"event:{event.pk}")
     return event
+
+
+# Keys per IN (...) list: well under every database's limit of query parameters.
+_BATCH = 500
+
+
+def events_publish_many(
+    *,
+    name: str,
+    events: Sequence[tuple[int, str, dict[str, Any]]],
+    source: str = "",
+    occurred_at: datetime | None = None,
+) -> int:
+    """Record many events of one kind at once (set-based writers); return how many are new.
+
+    ``events`` holds (customer_id, key, payload) triples. Like
+    :func:`event_publish`, a key published before is left alone; the new
+    events are dispatched by one job each, published after the commit.
+    """
+    at = occurred_at or timezone.now()
+    created = 0
+    for start in range(0, len(events), _BATCH):
+        batch = events[start : start + _BATCH]
+        keys = [key for _customer, key, _payload in batch]
+        known = set(Event.objects.filter(key__in=keys).values_list("key", flat=True))
+        fresh = [
+            Event(name=name, customer_id=customer_id, key=key, payload=payload, source=source, occurred_at=at)
+            for customer_id, key, payload in batch
+            if key not in known
+        ]
+        if not fresh:
+            continue
+        Event.objects.bulk_create(fresh, ignore_conflicts=True)
+        ids = list(
+            Event.objects.filter(key__in=[event.key for event in fresh], dispatched_at__isnull=True)
+            .exclude(key__in=known)
+            .values_list("pk", flat=True)
+        )
+        Job.objects.bulk_create(
+            [Job(task="portal.dispatch_event", args=[pk], key=f"event:{pk}") for pk in ids],
+            ignore_conflicts=True,
+        )
+        job_ids = list(Job.objects.filter(key__in=[f"event:{pk}" for pk in ids]).values_list("pk", flat=True))
+        transaction.on_commit(functools.partial(_send_all, job_ids), robust=True)
+        created += len(ids)
+    return created
+
+
+def _send_all(job_ids: list[int]) -> None:
+    for job_id in job_ids:
+        job_send(job_id=job_id)
 
 
 def event_dispatch(*, event_id: int) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.forms import Form
@@ -25,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.admin import UserAdmin as CustomerAdmin
 from customers.models import User
+from feedback.admin import ThreadAdmin
+from feedback.models import Thread
 from portal.admin import ReadOnlyAdmin
 from trust.accounts import BookingRefused
 from trust.charts import bar_chart, line_chart
@@ -54,7 +57,7 @@ from trust.models import (
 from trust.outcomes import followup_record_outcome
 from trust.recompute import recompute_customer, recompute_start
 from trust.scoring import NEUTRAL, Rules, band_of, contribution
-from trust.selectors import account_explanation, open_follow_ups, score_history, source_url
+from trust.selectors import account_explanation, bands_for, open_follow_ups, score_history, source_url
 
 
 def _band_pill(band: str) -> SafeString:
@@ -68,6 +71,62 @@ def _neutral_band() -> Band:
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
+
+
+# --- The feedback inbox: each thread with its customer's band --------------------------------
+
+
+class ThreadBandFilter(admin.SimpleListFilter):
+    title = _("trust band")
+    parameter_name = "trust_band"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(band.value, band.label) for band in Band]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value not in Band.values:
+            return queryset
+        matching = Q(customer__trust_account__band=value)
+        if value == _neutral_band():
+            matching |= Q(customer__isnull=False, customer__trust_account__isnull=True)
+        return queryset.filter(matching)
+
+
+class _BandedChangeList(ChangeList):
+    """The inbox's page of threads, each given its customer's band in one query for the page."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        threads = list(self.result_list)
+        bands = bands_for({thread.customer_id for thread in threads if thread.customer_id is not None})
+        for thread in threads:
+            thread.trust_band_value = bands.get(thread.customer_id)
+
+
+admin.site.unregister(Thread)
+
+
+@admin.register(Thread)
+class TrustThreadAdmin(ThreadAdmin):
+    """The feedback inbox of ``feedback``, with the customer's trust band next to each thread."""
+
+    list_display = [
+        *(
+            name
+            for field in ThreadAdmin.list_display
+            for name in ((field, "trust_band") if field == "customer" else (field,))
+        )
+    ]
+    list_filter = [*ThreadAdmin.list_filter, ThreadBandFilter]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _BandedChangeList
+
+    @admin.display(description=_("trust band"))
+    def trust_band(self, obj: Thread) -> object:
+        band = getattr(obj, "trust_band_value", None)
+        return "—" if band is None else _band_pill(band)
 
 
 # --- The customer page -----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from customers.models import User
 from portal.jobs import job_enqueue
 from portal.roles import SUPPORT_AGENT
 from trust.accounts import AccountChange, BookingRefused
+from trust.announcements import followup_created_announce, followups_created_announce_set
 from trust.models import Account, Band, FollowUp, TrustSettings
 from trust.worktables import worktable_ready
 
@@ -122,6 +123,7 @@ def followup_open(
         updated_at=now,
     )
     _mail_later(follow_up, settings, now)
+    followup_created_announce(follow_up=follow_up)
     return follow_up, True
 
 
@@ -177,7 +179,7 @@ def followup_schedule(
         current.save(update_fields=["due_at", "note", "triggers", "updated_at", "assigned_to"])
         return current
     account = Account.objects.filter(pk=customer.pk).first()
-    return FollowUp.objects.create(
+    follow_up = FollowUp.objects.create(
         customer=customer,
         reason=FollowUp.Reason.MANUAL,
         band=account.band if account else Band.HEALTHY,
@@ -190,6 +192,8 @@ def followup_schedule(
         opened_at=now,
         updated_at=now,
     )
+    followup_created_announce(follow_up=follow_up)
+    return follow_up
 
 
 def followup_update(*, follow_up: FollowUp, assigned_to: User | None, due_at: datetime) -> FollowUp:
@@ -273,6 +277,7 @@ def followups_apply_set(*, changed_table: str, settings: TrustSettings, now: dat
                 f"ROW_NUMBER() OVER (ORDER BY t.customer_id, t.reason) AS rn {new_rows}) x",
                 [*agent_params, at, at, *due_params],
             )
+            followups_created_announce_set(opened_at=now, customer_ids_table="trust_tmp_triggers")
             if count > ANALYZE_AFTER and connection.vendor == "postgresql":
                 # A big batch leaves the planner's figures for this table far behind (the next chunk's
                 # joins would think it empty): refresh them now rather than at autovacuum's leisure.

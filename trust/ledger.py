@@ -9,6 +9,7 @@ is unique: booking a key again returns the first entry and books nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from trust.accounts import (
     account_booked,
     account_lock,
 )
+from trust.announcements import band_change_announce
 from trust.configuration import trust_settings
 from trust.followups import followups_apply
 from trust.models import Account, EventType, LedgerEntry, TrustSettings
@@ -34,7 +36,15 @@ from trust.scoring import EntryFacts, Rules
 # Clocks differ a little between machines; an entry further in the future is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
-__all__ = ["Booking", "BookingRefused", "ledger_book", "ledger_reverse"]
+__all__ = [
+    "Booking",
+    "BookingRefused",
+    "BookingRequest",
+    "BookingsRefused",
+    "ledger_book",
+    "ledger_book_many",
+    "ledger_reverse",
+]
 
 
 @dataclass(frozen=True)
@@ -269,7 +279,65 @@ def _book(
             assert found is not None
             return found
         followups_apply(change=booking.change, account=account, settings=settings, now=now)
+        band_change_announce(
+            customer_id=entry.customer_id,
+            band=booking.change.after.band,
+            previous_band=booking.change.before_band,
+            cause=f"entry:{entry.pk}",
+        )
     return Booking(entry, created=True, change=booking.change)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """One booking of a batch (see :func:`ledger_book_many`)."""
+
+    customer_id: int
+    event_type: str
+    key: str
+    occurred_at: datetime | None = None
+    source: str = ""
+    note: str = ""
+
+
+class BookingsRefused(Exception):
+    """Some bookings of a batch were refused, so none was made; ``refusals`` maps index → refusal."""
+
+    def __init__(self, refusals: dict[int, BookingRefused]) -> None:
+        super().__init__(f"{len(refusals)} booking(s) refused")
+        self.refusals = refusals
+
+
+def ledger_book_many(*, requests: Sequence[BookingRequest], now: datetime | None = None) -> list[Booking]:
+    """Book a batch of touchpoints all or nothing, in one transaction; return them in the given order.
+
+    Each is booked as :func:`ledger_book` would; the accounts are taken in
+    customer id order, so two batches never wait for each other in a circle.
+    If any booking is refused, nothing is booked and :class:`BookingsRefused`
+    names every refused one.
+    """
+    now = now or timezone.now()
+    order = sorted(range(len(requests)), key=lambda index: (requests[index].customer_id, index))
+    done: dict[int, Booking] = {}
+    refusals: dict[int, BookingRefused] = {}
+    with transaction.atomic():
+        for index in order:
+            request = requests[index]
+            try:
+                done[index] = ledger_book(
+                    customer_id=request.customer_id,
+                    event_type=request.event_type,
+                    key=request.key,
+                    occurred_at=request.occurred_at,
+                    source=request.source,
+                    note=request.note,
+                    now=now,
+                )
+            except BookingRefused as refused:
+                refusals[index] = refused
+        if refusals:
+            raise BookingsRefused(refusals)  # leaves the atomic block: everything is rolled back
+    return [done[index] for index in range(len(requests))]
 
 
 def ledger_reverse(*, entry_id: int, reason: str, actor: User | None = None) -> Booking:

@@ -20,8 +20,13 @@ OUTCOME_EVENT_TYPES = {
 }
 
 
-def followup_record_outcome(*, followup_id: int, outcome: str, note: str = "", actor: User) -> FollowUp:
-    """Close an open follow-up with an agent's outcome and book the outcome's entry, atomically."""
+def followup_record_outcome(
+    *, followup_id: int, outcome: str, note: str = "", actor: User | None
+) -> FollowUp:
+    """Close an open follow-up with an outcome and book the outcome's entry, atomically.
+
+    ``actor`` is the agent (admin), or None when another system records it (the API).
+    """
     if outcome not in OUTCOME_EVENT_TYPES:
         raise BookingRefused(
             _("Choose an outcome: contacted, goodwill granted, resolved or no answer."), code="outcome"

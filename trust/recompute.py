@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from customers.models import User
 from portal.jobs import job_enqueue
+from trust.announcements import band_changes_announce_set
 from trust.configuration import trust_settings
 from trust.followups import followups_apply_set
 from trust.models import Account, Band, DailyStat, EventType, RecomputeChunk, RecomputeRun, TrustSettings
@@ -258,6 +259,7 @@ def _apply(
             [connection.ops.adapt_datetimefield_value(now)],
         )
         followups_apply_set(changed_table="trust_tmp_changed", settings=settings, now=now)
+        band_changes_announce_set(changed_table="trust_tmp_changed", now=now)
     return changed
 
 

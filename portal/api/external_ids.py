@@ -6,6 +6,7 @@ by its own external id. Only customers are found, never staff.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -46,6 +47,44 @@ def customer_find(*, system: System, ref: CustomerRef) -> User | None:
     if ref.external_id is not None:
         return customers.filter(external_ids__system=system, external_ids__value=ref.external_id).first()
     return None
+
+
+def customers_find_many(*, system: System, refs: Sequence[CustomerRef]) -> list[int | None]:
+    """The customer id each ref means (None where unknown): three queries at most, for any number."""
+    customers = User.objects.customers()
+    ids = {ref.customer_id for ref in refs if ref.customer_id is not None}
+    emails = {ref.email.strip().lower() for ref in refs if ref.email is not None}
+    externals = {ref.external_id for ref in refs if ref.external_id is not None}
+    known_ids = set(customers.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    by_email: dict[str, int] = (
+        dict(
+            customers.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .values_list("email_lower", "pk")
+        )
+        if emails
+        else {}
+    )
+    by_external: dict[str, int] = (
+        dict(
+            ExternalId.objects.filter(system=system, value__in=externals, customer__in=customers).values_list(
+                "value", "customer_id"
+            )
+        )
+        if externals
+        else {}
+    )
+    found: list[int | None] = []
+    for ref in refs:
+        if ref.customer_id is not None:
+            found.append(ref.customer_id if ref.customer_id in known_ids else None)
+        elif ref.email is not None:
+            found.append(by_email.get(ref.email.strip().lower()))
+        elif ref.external_id is not None:
+            found.append(by_external.get(ref.external_id))
+        else:
+            found.append(None)
+    return found
 
 
 def external_id_of(*, system: System, customer: User) -> str | None:

@@ -7,10 +7,13 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from customers.models import ConsentRecord, Notification
+from trust.models import Account, Band, FollowUp
 
 
 class UtcDateTimeField(IsoDateTimeField):
@@ -52,3 +55,34 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread"]
+
+
+class AccountFilter(django_filters.FilterSet):
+    band = django_filters.ChoiceFilter(choices=Band.choices, help_text=_("Only accounts in this band."))
+
+    class Meta:
+        model = Account
+        fields = ["band"]
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        field_name="status", choices=FollowUp.Status.choices, help_text=_("open or closed.")
+    )
+    reason = django_filters.ChoiceFilter(choices=FollowUp.Reason.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        help_text=_("true: only open follow-ups past their due date; false: the others."),
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["state", "reason", "overdue"]
+
+    def filter_overdue(
+        self, queryset: QuerySet[FollowUp], name: str, value: bool | None
+    ) -> QuerySet[FollowUp]:
+        if value is None:
+            return queryset
+        overdue = {"status": FollowUp.Status.OPEN, "due_at__lt": timezone.now()}
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)

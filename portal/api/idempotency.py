@@ -1,6 +1,7 @@
 """``Idempotency-Key``: a retried POST returns the original response and does nothing twice.
 
-Decorate a view's handler with :func:`idempotent`. A request with the header
+Decorate a view's handler with :func:`idempotent`; a view with
+``idempotency_required = True`` refuses a request without the header (400). A request with the header
 first claims the key for its caller (API key or person) by inserting an
 :class:`IdempotencyRecord` in the transaction that also does the work, then
 stores the response there. The unique constraint makes a concurrent twin
@@ -70,6 +71,15 @@ def idempotent(handler: Handler) -> Handler:
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get(HEADER)
         owner = _owner(request)
+        if key is None and getattr(view, "idempotency_required", False):
+            raise ValidationError(
+                {
+                    HEADER: [
+                        _("Send an Idempotency-Key header (e.g. a UUID), so a retry books nothing twice.")
+                    ]
+                },
+                code="required",
+            )
         if key is None or owner is None:
             with transaction.atomic():
                 response = handler(view, request, *args, **kwargs)

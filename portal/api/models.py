@@ -20,6 +20,9 @@ class Scope(models.TextChoices):
     CUSTOMERS_READ = "customers:read", _("Look up customers")
     EXTERNAL_IDS_WRITE = "external_ids:write", _("Store the system's external ids")
     CONSENT_CHECK = "consent:check", _("Check consent before contacting a customer")
+    TRUST_WRITE = "trust:write", _("Book touchpoints on trust accounts")
+    TRUST_READ = "trust:read", _("Read trust accounts and follow-ups")
+    FOLLOWUPS_WRITE = "followups:write", _("Record the outcome of follow-ups")
 
 
 class WebhookEvent(models.TextChoices):

@@ -121,7 +121,7 @@ class PortalAutoSchema(AutoSchema):
                     idempotency.HEADER,
                     str,
                     OpenApiParameter.HEADER,
-                    required=False,
+                    required=bool(getattr(self.view, "idempotency_required", False)),
                     description=str(
                         _(
                             "Makes retries safe: the same key with the same body returns the first "

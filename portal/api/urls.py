@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from portal.api import customer_views, integration_views, public_views
+from portal.api import customer_views, integration_views, public_views, trust_views
 from portal.api.docs import DocsView
 
 app_name = "api"
@@ -40,4 +40,14 @@ urlpatterns = [
         name="customer-external-id",
     ),
     path("consent-check/", integration_views.ConsentCheckView.as_view(), name="consent-check"),
+    path("trust/events/", trust_views.TrustEventView.as_view(), name="trust-events"),
+    path("trust/events/bulk/", trust_views.TrustEventBulkView.as_view(), name="trust-events-bulk"),
+    path("trust/accounts/", trust_views.TrustAccountListView.as_view(), name="trust-accounts"),
+    path("trust/accounts/<int:pk>/", trust_views.TrustAccountView.as_view(), name="trust-account"),
+    path("trust/followups/", trust_views.FollowUpListView.as_view(), name="trust-followups"),
+    path(
+        "trust/followups/<int:pk>/outcome/",
+        trust_views.FollowUpOutcomeView.as_view(),
+        name="trust-followup-outcome",
+    ),
 ]

@@ -20,7 +20,7 @@ from pytest_django import DjangoAssertNumQueries
 from portal.api.keys import api_key_authenticate, secret_hash
 from portal.api.models import ApiKey, ExternalId, PersonalToken, Scope
 from tests.api.credentials import api_key, key_auth, system, token_auth
-from tests.factories import customer
+from tests.factories import agent, customer
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,20 @@ INTEGRATION = [
     ("put", "/api/v1/customers/{pk}/external-id/", Scope.EXTERNAL_IDS_WRITE),
     ("delete", "/api/v1/customers/{pk}/external-id/", Scope.EXTERNAL_IDS_WRITE),
     ("get", "/api/v1/consent-check/?customer={pk}&purpose=newsletter&channel=email", Scope.CONSENT_CHECK),
+    ("post", "/api/v1/trust/events/", Scope.TRUST_WRITE),
+    ("post", "/api/v1/trust/events/bulk/", Scope.TRUST_WRITE),
+    ("get", "/api/v1/trust/accounts/", Scope.TRUST_READ),
+    ("get", "/api/v1/trust/accounts/{pk}/", Scope.TRUST_READ),
+    ("get", "/api/v1/trust/followups/", Scope.TRUST_READ),
+    ("post", "/api/v1/trust/followups/{pk}/outcome/", Scope.FOLLOWUPS_WRITE),
+]
+# Integration endpoints with an id in the path: an id that names nothing is a 404, also with every scope.
+UNKNOWN_ID = [
+    ("get", "/api/v1/customers/{pk}/"),
+    ("put", "/api/v1/customers/{pk}/external-id/"),
+    ("delete", "/api/v1/customers/{pk}/external-id/"),
+    ("get", "/api/v1/trust/accounts/{pk}/"),
+    ("post", "/api/v1/trust/followups/{pk}/outcome/"),
 ]
 CUSTOMER = [
     ("get", "/api/v1/me/"),
@@ -52,8 +66,10 @@ BODIES = {
 }
 
 
-def _call(client: Client, method: str, path: str, headers: dict[str, str] | None = None) -> Any:
-    body = BODIES.get(method)
+def _call(
+    client: Client, method: str, path: str, headers: dict[str, str] | None = None, body: object = None
+) -> Any:
+    body = body or BODIES.get(method)
     kwargs: dict[str, object] = {"headers": headers or {}}
     if body is not None:
         kwargs.update(data=body, content_type="application/json")
@@ -101,6 +117,23 @@ def test_an_integration_endpoint_refuses_a_revoked_key_with_401(
 
     _assert_problem(response, HTTPStatus.UNAUTHORIZED)
     assert not ExternalId.objects.exists()
+
+
+@pytest.mark.parametrize(("method", "path"), UNKNOWN_ID)
+def test_an_integration_endpoint_answers_an_unknown_id_with_404(
+    client: Client, method: str, path: str
+) -> None:
+    staff_member = agent()  # exists, but is no customer: as unknown to the API as a free id
+    headers = {**key_auth(api_key()), "Idempotency-Key": "unknown-id"}
+
+    for pk in (staff_member.pk, 987654):
+        response = _call(client, method, path.format(pk=pk), headers, body=UNKNOWN_ID_BODIES.get(method))
+
+        _assert_problem(response, HTTPStatus.NOT_FOUND)
+    assert not ExternalId.objects.exists()
+
+
+UNKNOWN_ID_BODIES = {"post": {"outcome": "contacted"}}
 
 
 @pytest.mark.parametrize(("method", "path", "scope"), INTEGRATION)

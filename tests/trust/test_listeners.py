@@ -92,7 +92,7 @@ def test_an_event_dispatched_twice_is_booked_once(django_capture_on_commit_callb
     _publish(django_capture_on_commit_callbacks, alice, EventName.PROMISE_BROKEN, {"thread_id": 1})
 
     Event.objects.update(dispatched_at=None)  # as if the first dispatch's mark were lost
-    event_dispatch(event_id=Event.objects.get().pk)
+    event_dispatch(event_id=Event.objects.get(name=EventName.PROMISE_BROKEN).pk)
 
     assert LedgerEntry.objects.count() == 1
     assert Account.objects.get(pk=alice.pk).balance == -10
