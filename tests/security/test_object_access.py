@@ -145,6 +145,8 @@ SIGNED = {
 EXCLUDED = {
     "api:customer": "integration endpoint for API keys, not persons: tests/api/test_access.py",
     "api:customer-external-id": "integration endpoint for API keys, not persons: tests/api/test_access.py",
+    "api:trust-account": "integration endpoint for API keys, not persons: tests/api/test_trust_api.py",
+    "api:trust-followup-outcome": "integration endpoint for API keys, not persons: tests/api/test_trust_api.py",
     "api:problem-type": "a public documentation page named by a slug, nobody's object",
 }
 # Whole families, by where their views live.
