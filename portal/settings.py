@@ -376,6 +376,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" and a "status": name each set of choices after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "DataRequestKindEnum": "customers.models.DataRequest.Kind",
+        "DataRequestStatusEnum": "customers.models.DataRequest.Status",
+        "FeedbackKindEnum": "feedback.models.Kind",
+        "ThreadStatusEnum": "feedback.models.Thread.Status",
+        "IdeaStatusEnum": "feedback.models.Idea.Status",
+    },
 }
 
 # --- The portal's own settings ---------------------------------------------------
