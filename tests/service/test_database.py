@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connections
+from pytest_django import Settings
 
 connection = connections["default"]
-from pytest_django import Settings
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
