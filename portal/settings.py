@@ -142,6 +142,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check only for connections that sat idle (portal/database).
+        DATABASES["default"]["ENGINE"] = "portal.database"
+# Seconds a reused PostgreSQL connection may sit idle and still skip its health check.
+DATABASE_HEALTH_CHECK_IDLE_SECONDS = float(env_int("DATABASE_HEALTH_CHECK_IDLE_MS", 1000, minimum=0)) / 1000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -376,6 +381,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" and a "status": name each set of choices after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "DataRequestKindEnum": "customers.models.DataRequest.Kind",
+        "DataRequestStatusEnum": "customers.models.DataRequest.Status",
+        "FeedbackKindEnum": "feedback.models.Kind",
+        "ThreadStatusEnum": "feedback.models.Thread.Status",
+        "IdeaStatusEnum": "feedback.models.Idea.Status",
+    },
 }
 
 # --- The portal's own settings ---------------------------------------------------
@@ -402,6 +415,9 @@ PORTAL_JOB_MAX_ATTEMPTS = env_int("PORTAL_JOB_MAX_ATTEMPTS", 8, minimum=1)
 # failure, at most an hour) and the attempts after which a delivery is dead.
 PORTAL_API_MAX_BODY_BYTES = env_int("PORTAL_API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
 PORTAL_API_IDEMPOTENCY_HOURS = env_int("PORTAL_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+# How long a web process trusts an API key it verified without reading it again:
+# a revoked key stops working in every process within this many seconds (0: at once).
+PORTAL_API_KEY_CACHE_SECONDS = env_int("PORTAL_API_KEY_CACHE_SECONDS", 5, minimum=0)
 PORTAL_WEBHOOK_TIMEOUT_SECONDS = env_int("PORTAL_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 PORTAL_WEBHOOK_RETRY_SECONDS = env_int("PORTAL_WEBHOOK_RETRY_SECONDS", 60, minimum=1)
 PORTAL_WEBHOOK_MAX_ATTEMPTS = env_int("PORTAL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)

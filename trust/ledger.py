@@ -10,6 +10,7 @@ is unique: booking a key again returns the first entry and books nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -174,8 +175,17 @@ _TYPE_FIELDS = [field.attname for field in EventType._meta.concrete_fields]
 _SETTINGS_FIELDS = [field.attname for field in TrustSettings._meta.concrete_fields]
 
 
+# Event types and settings read once for a whole batch (ledger_book_many), by key.
+_batch_types: ContextVar[dict[str, tuple[EventType | None, TrustSettings]] | None] = ContextVar(
+    "trust_batch_types", default=None
+)
+
+
 def _type_and_settings(key: str) -> tuple[EventType | None, TrustSettings]:
     """The event type and the settings in one query (raw: this is every booking's hot path)."""
+    batch = _batch_types.get()
+    if batch is not None and key in batch:
+        return batch[key]
     columns = [f"t.{name}" for name in _TYPE_FIELDS] + [f"s.{name}" for name in _SETTINGS_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -320,6 +330,23 @@ def ledger_book_many(*, requests: Sequence[BookingRequest], now: datetime | None
     order = sorted(range(len(requests)), key=lambda index: (requests[index].customer_id, index))
     done: dict[int, Booking] = {}
     refusals: dict[int, BookingRefused] = {}
+    settings = trust_settings()
+    keys = {request.event_type for request in requests}
+    found = {kind.key: kind for kind in EventType.objects.filter(key__in=keys)}
+    batch = _batch_types.set({key: (found.get(key), settings) for key in keys})
+    try:
+        return _book_in_order(requests, order, done, refusals, now)
+    finally:
+        _batch_types.reset(batch)
+
+
+def _book_in_order(
+    requests: Sequence[BookingRequest],
+    order: list[int],
+    done: dict[int, Booking],
+    refusals: dict[int, BookingRefused],
+    now: datetime,
+) -> list[Booking]:
     with transaction.atomic():
         for index in order:
             request = requests[index]

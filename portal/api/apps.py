@@ -8,8 +8,14 @@ class ApiConfig(AppConfig):
     verbose_name = _("REST API and webhooks")
 
     def ready(self) -> None:
-        from portal.api import personal_data, schema, webhooks
+        from django.db.models.signals import post_delete, post_save
 
+        from portal.api import personal_data, schema, webhooks
+        from portal.api.keys import api_key_cache_forget
+        from portal.api.models import ApiKey
+
+        post_save.connect(api_key_cache_forget, sender=ApiKey, dispatch_uid="api-key-cache")
+        post_delete.connect(api_key_cache_forget, sender=ApiKey, dispatch_uid="api-key-cache")
         webhooks.connect_subscribers()
         personal_data.register_sources()
         schema.register_extensions()

@@ -3,6 +3,14 @@
 A secret looks like ``tpk_<prefix>_<secret>`` (API key) or ``tpu_<prefix>_<secret>``
 (a person's token). The prefix is public and indexed; the whole string is
 stored only as its SHA-256 hash and shown once, when it is made.
+
+Every integration request checks its key, so each process keeps the keys it
+verified for ``PORTAL_API_KEY_CACHE_SECONDS`` (default 5): within that time
+a key is checked against its remembered hash without a query. A change to a
+key (revocation, scopes, deletion) therefore reaches every process within
+that bound, and the process that made it at once (the cache is emptied on
+every save or delete of a key and by :func:`api_keys_revoke`). 0 turns the
+cache off.
 """
 
 from __future__ import annotations
@@ -12,9 +20,11 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -50,12 +60,23 @@ def _prefix_of(plaintext: str, kind: str) -> str | None:
     return parts[1]
 
 
+def monotonic() -> float:
+    """The clock of the key cache (a function of its own, so tests can move it)."""
+    return time.monotonic()
+
+
 def _check(credential: C | None, plaintext: str) -> C | None:
     """Return the credential if the secret matches and it is not revoked; note its use."""
     if credential is None or not hmac.compare_digest(credential.hashed, secret_hash(plaintext)):
         return None
     if credential.revoked_at is not None:
         return None
+    _note_use(credential)
+    return credential
+
+
+def _note_use(credential: Credential) -> None:
+    """Write the credential's last use, at most once per LAST_USED_RESOLUTION."""
     now = timezone.now()
     if credential.last_used_at is None or credential.last_used_at < now - LAST_USED_RESOLUTION:
         # Conditional: of many concurrent requests, one writes; the others touch no row.
@@ -63,7 +84,6 @@ def _check(credential: C | None, plaintext: str) -> C | None:
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
         credential.last_used_at = now
-    return credential
 
 
 def api_key_issue(*, key: ApiKey) -> str:
@@ -118,17 +138,45 @@ def _aware(value: datetime | str | None) -> datetime | None:
     return parsed
 
 
+# prefix → (a live key this process verified, when it was read from the database)
+_verified: dict[str, tuple[ApiKey, float]] = {}
+_VERIFIED_MAX = 10_000
+
+
 def api_key_authenticate(*, plaintext: str) -> ApiKey | None:
-    """Return the live key this secret belongs to, with its system, or None."""
+    """Return the live key this secret belongs to, with its system, or None (see the module's doc)."""
     prefix = _prefix_of(plaintext, API_KEY_KIND)
     if prefix is None:
         return None
-    return _check(_key_by_prefix(prefix), plaintext)
+    seconds = settings.PORTAL_API_KEY_CACHE_SECONDS
+    now = monotonic()
+    remembered = _verified.get(prefix)
+    if remembered is not None and now - remembered[1] < seconds:
+        known = remembered[0]
+        if not hmac.compare_digest(known.hashed, secret_hash(plaintext)):
+            return None
+        _note_use(known)
+        return known
+    key = _check(_key_by_prefix(prefix), plaintext)
+    if key is None or seconds <= 0:
+        _verified.pop(prefix, None)
+        return key
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[prefix] = (key, now)
+    return key
+
+
+def api_key_cache_forget(**_: object) -> None:
+    """Forget the keys this process verified (after a key changed; a signal receiver too)."""
+    _verified.clear()
 
 
 def api_keys_revoke(*, keys: QuerySet[ApiKey]) -> int:
     """Revoke keys at once (admin action); return how many were live."""
-    return keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    api_key_cache_forget()
+    return revoked
 
 
 def personal_token_create(*, customer: User, name: str) -> tuple[PersonalToken, str]:

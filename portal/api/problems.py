@@ -97,6 +97,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             _("This Idempotency-Key was already used with a different request."),
         ),
         ProblemType(
+            "gone",
+            410,
+            _("Gone"),
+            _("It was there but is no more, or its time is over (e.g. an expired download)."),
+        ),
+        ProblemType(
             "too-large",
             413,
             _("Request body too large"),

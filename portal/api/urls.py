@@ -3,7 +3,14 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from portal.api import customer_views, integration_views, public_views, trust_views
+from portal.api import (
+    customer_views,
+    feedback_views,
+    integration_views,
+    privacy_views,
+    public_views,
+    trust_views,
+)
 from portal.api.docs import DocsView
 
 app_name = "api"
@@ -31,6 +38,39 @@ urlpatterns = [
         customer_views.NotificationDetailView.as_view(),
         name="me-notification",
     ),
+    path("me/consents/receipt/", privacy_views.ConsentReceiptView.as_view(), name="me-consent-receipt"),
+    path("me/data-requests/", privacy_views.DataRequestListView.as_view(), name="me-data-requests"),
+    path("me/data-requests/<int:pk>/", privacy_views.DataRequestDetailView.as_view(), name="me-data-request"),
+    path(
+        "me/data-requests/<int:pk>/cancel/",
+        privacy_views.DataRequestCancelView.as_view(),
+        name="me-data-request-cancel",
+    ),
+    path(
+        "me/data-requests/<int:pk>/download/",
+        privacy_views.DataRequestDownloadView.as_view(),
+        name="me-data-request-download",
+    ),
+    path("me/feedback/topics/", feedback_views.TopicListView.as_view(), name="me-feedback-topics"),
+    path("me/feedback/threads/", feedback_views.ThreadListView.as_view(), name="me-threads"),
+    path("me/feedback/threads/<int:pk>/", feedback_views.ThreadDetailView.as_view(), name="me-thread"),
+    path(
+        "me/feedback/threads/<int:pk>/replies/",
+        feedback_views.ThreadReplyView.as_view(),
+        name="me-thread-replies",
+    ),
+    path(
+        "me/feedback/threads/<int:pk>/resolve/",
+        feedback_views.ThreadResolveView.as_view(),
+        name="me-thread-resolve",
+    ),
+    path(
+        "me/feedback/threads/<int:pk>/reopen/",
+        feedback_views.ThreadReopenView.as_view(),
+        name="me-thread-reopen",
+    ),
+    path("me/ideas/", feedback_views.IdeaListView.as_view(), name="me-ideas"),
+    path("me/ideas/<int:pk>/vote/", feedback_views.IdeaVoteView.as_view(), name="me-idea-vote"),
     # Integration endpoints: API keys with scopes.
     path("customers/lookup/", integration_views.CustomerLookupView.as_view(), name="customer-lookup"),
     path("customers/<int:pk>/", integration_views.CustomerDetailView.as_view(), name="customer"),

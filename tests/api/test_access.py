@@ -13,11 +13,12 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from portal.api.keys import api_key_authenticate, secret_hash
+from portal.api.keys import api_key_authenticate, api_key_cache_forget, api_keys_revoke, secret_hash
 from portal.api.models import ApiKey, ExternalId, PersonalToken, Scope
 from tests.api.credentials import api_key, key_auth, system, token_auth
 from tests.factories import agent, customer
@@ -58,6 +59,22 @@ CUSTOMER = [
     ("get", "/api/v1/me/notifications/"),
     ("get", "/api/v1/me/notifications/1/"),
     ("post", "/api/v1/me/notifications/read/"),
+    ("get", "/api/v1/me/consents/receipt/"),
+    ("get", "/api/v1/me/data-requests/"),
+    ("post", "/api/v1/me/data-requests/"),
+    ("get", "/api/v1/me/data-requests/1/"),
+    ("post", "/api/v1/me/data-requests/1/cancel/"),
+    ("get", "/api/v1/me/data-requests/1/download/"),
+    ("get", "/api/v1/me/feedback/topics/"),
+    ("get", "/api/v1/me/feedback/threads/"),
+    ("post", "/api/v1/me/feedback/threads/"),
+    ("get", "/api/v1/me/feedback/threads/1/"),
+    ("post", "/api/v1/me/feedback/threads/1/replies/"),
+    ("post", "/api/v1/me/feedback/threads/1/resolve/"),
+    ("post", "/api/v1/me/feedback/threads/1/reopen/"),
+    ("get", "/api/v1/me/ideas/"),
+    ("post", "/api/v1/me/ideas/1/vote/"),
+    ("delete", "/api/v1/me/ideas/1/vote/"),
 ]
 BODIES = {
     "put": {"value": "SHOP-1"},
@@ -226,11 +243,15 @@ def test_last_use_is_written_at_most_once_a_minute(django_assert_num_queries: Dj
     first = ApiKey.objects.get().last_used_at
     assert first is not None
 
+    with django_assert_num_queries(0):  # verified a moment ago in this process: no query at all
+        api_key_authenticate(plaintext=plaintext)
+    api_key_cache_forget()
     with django_assert_num_queries(1):
         api_key_authenticate(plaintext=plaintext)
     assert ApiKey.objects.get().last_used_at == first
 
     ApiKey.objects.update(last_used_at=first - timedelta(minutes=2))
+    api_key_cache_forget()
     api_key_authenticate(plaintext=plaintext)
     later = ApiKey.objects.get().last_used_at
     assert later is not None
@@ -254,3 +275,39 @@ def test_every_operation_of_the_schema_is_in_the_persona_tables_above(client: Cl
     )
 
     assert documented - {(m, p.replace("{pk}", "{id}")) for m, p in tried} == set()
+
+
+def test_a_revoked_key_stops_working_at_once_here_and_within_the_cache_time_elsewhere(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.api import keys
+
+    plaintext = api_key()
+    path = f"/api/v1/customers/{customer().pk}/"
+    assert client.get(path, headers=key_auth(plaintext)).status_code == HTTPStatus.OK
+    # Revoked by another process (no signal here): this process trusts its check a little longer...
+    ApiKey.objects.all().update(revoked_at=timezone.now())
+    assert client.get(path, headers=key_auth(plaintext)).status_code == HTTPStatus.OK
+    clock = keys.monotonic() + settings.PORTAL_API_KEY_CACHE_SECONDS
+    monkeypatch.setattr(keys, "monotonic", lambda: clock)
+
+    # ...but no longer than PORTAL_API_KEY_CACHE_SECONDS.
+    _assert_problem(client.get(path, headers=key_auth(plaintext)), HTTPStatus.UNAUTHORIZED)
+
+
+def test_a_key_revoked_in_this_process_stops_working_at_once(client: Client) -> None:
+    plaintext = api_key()
+    path = f"/api/v1/customers/{customer().pk}/"
+    assert client.get(path, headers=key_auth(plaintext)).status_code == HTTPStatus.OK
+
+    api_keys_revoke(keys=ApiKey.objects.all())
+
+    _assert_problem(client.get(path, headers=key_auth(plaintext)), HTTPStatus.UNAUTHORIZED)
+
+
+def test_a_wrong_secret_with_a_remembered_prefix_is_refused(client: Client) -> None:
+    plaintext = api_key()
+    path = f"/api/v1/customers/{customer().pk}/"
+    assert client.get(path, headers=key_auth(plaintext)).status_code == HTTPStatus.OK
+
+    _assert_problem(client.get(path, headers=key_auth(plaintext[:-1] + "x")), HTTPStatus.UNAUTHORIZED)

@@ -12,10 +12,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from customers import demo as customers_demo
+from portal.api import demo as api_demo
 
 # Each app's demo module has ``seed(*, customers, rng)``; every seeder is
 # idempotent on its own, so apps can add one without re-seeding the others.
-SEEDERS = ["customers.demo", "feedback.demo", "trust.demo"]
+SEEDERS = ["customers.demo", "feedback.demo", "trust.demo", "portal.api.demo"]
 
 
 class Command(BaseCommand):
@@ -58,6 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins, password '{customers_demo.DEMO_PASSWORD}':")
         for login in logins:
             self.stdout.write(f"  {login.role:<16} {login.email}")
+        if settings.DEBUG:
+            self.stdout.write(f"Demo API key (every scope, DEBUG only): {api_demo.DEMO_API_KEY}")
         self.stdout.write(
             f"Mail goes to files in {getattr(settings, 'EMAIL_FILE_PATH', 'the configured backend')}\n"
         )
