@@ -229,9 +229,9 @@ class ThreadReplyView(_OwnThread):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
+        thread = self.thread(pk)  # the wrong customer gets 404 before anything about the body
         serializer = ReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        thread = self.thread(pk)
         try:
             message = message_post(
                 thread=thread, author=self.person(), text=serializer.validated_data["text"]

@@ -64,6 +64,12 @@ def _export(owner: User) -> tuple[dict[str, Any], Snapshot]:
     return {"pk": request.pk, "token": request.download_token}, _rows(DataRequest, customer=owner)
 
 
+def _export_by_id(owner: User) -> tuple[dict[str, Any], Snapshot]:
+    """The API's download names the request alone; the caller must be its owner."""
+    kwargs, snapshot = _export(owner)
+    return {"pk": kwargs["pk"]}, snapshot
+
+
 def _notice(owner: User) -> tuple[dict[str, Any], Snapshot]:
     incident = Incident.objects.create(started_on=date(2026, 11, 1), title_en="Lost laptop")
     incident_customers_add(incident=incident, customer_ids=[owner.pk])
@@ -134,6 +140,14 @@ OWNED: dict[str, Owned] = {
     "feedback:idea_comment": Owned(_suggestion, "post", data={"text": "Me too!"}, owner_may=False),
     "api:me-consent-record": Owned(_consent_record, api=True),
     "api:me-notification": Owned(_notification, api=True),
+    "api:me-data-request": Owned(_erasure, api=True),
+    "api:me-data-request-cancel": Owned(_erasure, "post", api=True),
+    "api:me-data-request-download": Owned(_export_by_id, api=True),
+    "api:me-thread": Owned(_thread, api=True),
+    "api:me-thread-replies": Owned(_thread, "post", api=True),
+    "api:me-thread-resolve": Owned(_thread, "post", api=True),
+    "api:me-thread-reopen": Owned(_resolved_thread, "post", api=True),
+    "api:me-idea-vote": Owned(_suggestion, "post", api=True, owner_may=False),
 }
 # Signed links in mails: no sign-in, the signature is the key (test_signed_links.py).
 SIGNED = {
@@ -146,7 +160,7 @@ EXCLUDED = {
     "api:customer": "integration endpoint for API keys, not persons: tests/api/test_access.py",
     "api:customer-external-id": "integration endpoint for API keys, not persons: tests/api/test_access.py",
     "api:trust-account": "integration endpoint for API keys, not persons: tests/api/test_trust_api.py",
-    "api:trust-followup-outcome": "integration endpoint for API keys, not persons: tests/api/test_trust_api.py",
+    "api:trust-followup-outcome": "integration endpoint for API keys: tests/api/test_trust_api.py",
     "api:problem-type": "a public documentation page named by a slug, nobody's object",
 }
 # Whole families, by where their views live.
