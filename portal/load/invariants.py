@@ -259,15 +259,32 @@ def check_mails(
         sent_at__isnull=True, template__in=_TEMPLATES, claimed_at__gte=since
     ):
         verdict.fail(f"{mail.key}: claimed, never sent")
-    for follow_up in FollowUp.objects.filter(pk__in=expected_followups).exclude(
+    left = FollowUp.objects.filter(pk__in=expected_followups).exclude(
         mail_state__in=[FollowUp.MailState.SENT, FollowUp.MailState.NO_CONSENT]
-    ):
-        verdict.fail(f"follow-up {follow_up.pk}: mail {follow_up.mail_state}")
+    )
+    for follow_up in left:
+        if not _slot_taken(follow_up):
+            verdict.fail(f"follow-up {follow_up.pk}: mail {follow_up.mail_state}")
     due = Survey.objects.filter(state=SurveyState.SCHEDULED, thread__status__in=["resolved", "closed"])
     unsent = [pk for pk in due.values_list("pk", flat=True) if not _job_waits(f"feedback.survey:{pk}:send:")]
     if unsent:
         verdict.fail(f"surveys {unsent[:EXAMPLES]} due and not sent")
     return verdict
+
+
+def _slot_taken(follow_up: Any) -> bool:
+    """Does another mail hold the customer's one follow-up mail per interval (the mail rightly waits)?"""
+    from trust.configuration import trust_settings
+    from trust.models import Account
+
+    interval = timedelta(days=trust_settings().care_mail_interval_days)
+    return (
+        Account.objects.filter(
+            pk=follow_up.customer_id, care_mail_at__gt=timezone.now() - interval, care_mail_key__gt=""
+        )
+        .exclude(care_mail_key=follow_up.mail_key)
+        .exists()
+    )
 
 
 _TEMPLATES = ("feedback/mail/survey", "trust/mail/care_re_engage", "trust/mail/care_recovery")

@@ -148,6 +148,27 @@ def test_a_follow_up_of_the_batch_left_without_its_mail_is_found() -> None:
     assert f"follow-up {follow_up.pk}: mail pending" in verdict.failures
 
 
+def test_a_follow_up_mail_waiting_for_the_customers_interval_is_no_loss() -> None:
+    alice = customer()
+    _follow_up_mailed(alice, "trust.care:3:band:1")
+    Account.objects.create(customer=alice, care_mail_at=timezone.now(), care_mail_key="trust.care:3:band:1")
+    now = timezone.now()
+    waiting = FollowUp.objects.create(
+        customer=alice,
+        reason=FollowUp.Reason.ALARM,
+        band="at_risk",
+        suggested_action=FollowUp.Action.REACH_OUT,
+        due_at=now,
+        opened_at=now,
+        updated_at=now,
+    )
+    assert waiting.mail_state == FollowUp.MailState.PENDING
+    message_id = OutgoingMail.objects.get(key="trust.care:3:band:1").message_id
+    assert check_mails([{"message_id": message_id}], [waiting.pk]).ok
+    Account.objects.filter(pk=alice.pk).update(care_mail_key="")
+    assert not check_mails([{"message_id": message_id}], [waiting.pk]).ok
+
+
 def test_a_failed_or_forgotten_job_is_found() -> None:
     assert check_jobs().ok
     Job.objects.create(task="portal.ping", key="forgotten", next_attempt_at=timezone.now())
