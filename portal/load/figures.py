@@ -14,6 +14,7 @@ class Sample:
     step: str
     millis: float
     ok: bool
+    at: float = 0.0  # when it was made (seconds since the epoch)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,14 @@ def figures_table(rows: list[StepFigures]) -> str:
             f"{row.p99:>9.0f}{row.errors:>8}"
         )
     return "\n".join(lines)
+
+
+def after_ramp(samples: list[Sample], seconds: float) -> list[Sample]:
+    """The samples made ``seconds`` or more after the first one (the steady state, once everyone is in)."""
+    if not samples:
+        return []
+    start = min(sample.at for sample in samples)
+    return [sample for sample in samples if sample.at >= start + seconds]
 
 
 def page_views_p95(samples: Iterable[Sample], page_steps: Iterable[str]) -> float:

@@ -54,7 +54,7 @@ def _accepted(kind: str, started: float, **what: Any) -> None:
 def _record(
     request_type: str, name: str, response_time: float, exception: BaseException | None, **_: Any
 ) -> None:
-    _samples.append({"step": name, "ms": response_time, "ok": exception is None})
+    _samples.append({"step": name, "ms": response_time, "ok": exception is None, "at": time.time()})
 
 
 @events.quitting.add_listener

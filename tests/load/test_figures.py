@@ -2,7 +2,14 @@
 
 import pytest
 
-from portal.load.figures import Sample, figures_table, page_views_p95, percentile, step_figures
+from portal.load.figures import (
+    Sample,
+    after_ramp,
+    figures_table,
+    page_views_p95,
+    percentile,
+    step_figures,
+)
 
 
 def test_percentiles_are_nearest_rank() -> None:
@@ -38,6 +45,13 @@ def test_each_step_gets_its_figures_and_a_last_row_sums_them_up() -> None:
     table = figures_table(rows)
     assert "change a consent" in table
     assert table.splitlines()[2].split()[-1] == "1"
+
+
+def test_the_steady_state_starts_a_given_time_after_the_first_request() -> None:
+    samples = [Sample("sign in", 900.0, ok=True, at=100.0), Sample("privacy center", 50.0, ok=True, at=112.0)]
+    assert after_ramp(samples, 10) == samples[1:]
+    assert after_ramp(samples, 0) == samples
+    assert after_ramp([], 10) == []
 
 
 def test_the_page_view_p95_counts_only_page_steps() -> None:
