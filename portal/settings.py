@@ -404,7 +404,8 @@ PORTAL_CONTROLLER_CONTACT = env_str("PORTAL_CONTROLLER_CONTACT", "privacy@exampl
 # Seconds /healthz waits for a worker to answer a ping.
 PORTAL_HEALTH_WORKER_TIMEOUT = float(env_int("PORTAL_HEALTH_WORKER_TIMEOUT_MS", 1500, minimum=1)) / 1000
 # Job outbox (portal/jobs.py): a job sent but not started within this many
-# seconds is presumed lost with its broker message and sent again; a failed
+# seconds is presumed lost with its broker message and sent again, and so is
+# a job started that long ago that no live worker reports running; a failed
 # job is retried with exponential backoff and parked as failed after the
 # maximum number of attempts, for an operator to look at.
 PORTAL_JOB_START_GRACE = env_int("PORTAL_JOB_START_GRACE", 120, minimum=1)

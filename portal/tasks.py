@@ -13,7 +13,8 @@ def dispatch_event(event_id: int) -> None:
 
 @shared_task(name="portal.sweep_jobs", expires=55)
 def sweep_jobs() -> int:
-    """Publish again every job that is due and not done."""
+    """Publish again every job that is due and not done, and those whose worker was lost."""
+    jobs.jobs_reclaim(running=jobs.workers_running())
     return jobs.jobs_sweep()
 
 

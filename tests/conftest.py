@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 LANE = os.environ.get("PORTAL_TEST_LANE", "fast")
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
@@ -93,3 +94,10 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Leave no language active after a test: a view that switched to German must not leak into the next."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

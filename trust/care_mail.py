@@ -23,7 +23,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from customers.consents import EMAIL, consent_allows
-from customers.mailing import MailBeingSent, MailOutcome, mail_send
+from customers.mailing import CLAIM_TIMEOUT, MailBeingSent, MailOutcome, mail_send
+from portal.jobs import job_enqueue
 from trust.configuration import trust_settings
 from trust.models import Account, FollowUp, LedgerEntry, TrustSettings
 
@@ -153,6 +154,22 @@ def followup_mails_send(*, now: datetime | None = None, limit: int = 200) -> int
         try:
             outcome = followup_mail_send(followup_id=followup_id, now=now)
         except MailBeingSent:
-            continue  # another worker is sending this one right now
+            _try_after_claim(followup_id, now)
+            continue
         sent += outcome == CareMailOutcome.SENT
     return sent
+
+
+def _try_after_claim(followup_id: int, now: datetime) -> None:
+    """Another attempt holds this mail's claim: try again, through the outbox, once the claim expires.
+
+    A live attempt will have sent it by then (the retry finds it sent); a
+    killed one leaves the claim to expire, and the mail would otherwise
+    wait for the next batch.
+    """
+    job_enqueue(
+        task="trust.send_follow_up_mail",
+        args=[followup_id],
+        key=f"trust.follow-up-mail:{followup_id}:after-claim:{now:%Y%m%d%H%M%S}",
+        run_after=now + CLAIM_TIMEOUT,
+    )

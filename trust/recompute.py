@@ -1,8 +1,9 @@
 """The recompute: every account's score, band and alarm, set-based, in id-range chunks.
 
 A run is split into id-range chunks (:class:`RecomputeChunk`). The
-coordinating task sends one task per unfinished chunk as a Celery group, so
-every worker takes a share; each chunk is **one transaction** of a few SQL
+coordinating task enqueues one job (:mod:`portal.jobs`) per unfinished chunk,
+so every worker takes a share and the sweep sends again a chunk the broker
+lost or a killed worker dropped; each chunk is **one transaction** of a few SQL
 statements, with no Python loop over customers or entries.
 
 **Nightly** (the default), a chunk reads the stored sums instead of the
@@ -28,7 +29,7 @@ ledger: one aggregate over the chunk's entries joined to the event types,
 grouped by customer and half-life.
 
 Chunks are claimed under a row lock and marked done in their transaction,
-so sending a chunk twice (a retry, a re-check of the run) does its work once,
+so sending a chunk twice (a retry, a sweep after a lost worker) does its work once,
 and the run's progress (chunks done of all) is visible in the admin. The
 last chunk to finish closes the run and records the day's figures.
 """
@@ -52,8 +53,6 @@ from trust.scoring import Rules, sql_aggregate, sql_band, sql_decay, sql_score
 from trust.worktables import worktable_ready
 
 CHUNK_SIZE = 50_000  # customer ids per chunk: ~1 M ledger entries at 20 per customer
-CHECK_AFTER = timedelta(minutes=10)  # a run with chunks still open sends them again after this
-MAX_CHECKS = 12
 SUM_TOLERANCE = 1e-9  # relative: a rebuilt sum this close to the stored one is the same sum
 _TEMP_TABLES = ("trust_tmp_locked", "trust_tmp_rebuild", "trust_tmp_window", "trust_tmp_changed")
 # Fixed SQL fragments below; every value is a query parameter.
@@ -314,30 +313,26 @@ def recompute_start(
 
 
 def recompute_fan_out(*, run_id: int, check: int = 0) -> int:
-    """Send every unfinished chunk of a run as a Celery group; return how many were sent.
+    """Enqueue one job per unfinished chunk of a run; return how many chunks were open.
 
-    Safe to repeat: a chunk sent twice is done once. Unless the run is done,
-    this checks back after a while and sends what is still unfinished
-    (chunks whose messages the broker lost).
+    Each chunk is a job of the outbox (one key per chunk), published as its
+    own message, so the workers share the chunks, and a chunk whose message
+    the broker lost (a restarted Redis) or whose worker was killed is sent
+    again by the sweep, like every other job. Safe to repeat: a chunk asked
+    for twice is one job, and a chunk run twice is done once. ``check`` is
+    kept for messages of older runs still in a queue.
     """
-    from celery import group
-
-    from trust.tasks import recompute_chunk
-
     open_chunks = list(
         RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).values_list("pk", flat=True)
     )
     if not open_chunks:
         recompute_finish(run_id=run_id)
         return 0
-    if check < MAX_CHECKS:
-        job_enqueue(
-            task="trust.recompute",
-            args=[run_id, check + 1],
-            key=f"trust.recompute:{run_id}:check:{check + 1}",
-            run_after=timezone.now() + CHECK_AFTER,
-        )
-    group(recompute_chunk.si(chunk_id) for chunk_id in open_chunks).apply_async()
+    with transaction.atomic():
+        for chunk_id in open_chunks:
+            job_enqueue(
+                task="trust.recompute_chunk", args=[chunk_id], key=f"trust.recompute-chunk:{chunk_id}"
+            )
     return len(open_chunks)
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.celery import app
-from portal.jobs import job_enqueue, job_retry, jobs_purge, jobs_sweep
+from portal.jobs import job_enqueue, job_retry, jobs_purge, jobs_reclaim, jobs_sweep
 from portal.models import Job
 
 RUNS: list[str] = []
@@ -138,3 +138,39 @@ def test_purging_removes_old_finished_jobs_only() -> None:
 
     assert jobs_purge() == 1
     assert set(Job.objects.values_list("key", flat=True)) == {"old-failed", "new-done"}
+
+
+def _started(key: str, *, seconds_ago: int) -> Job:
+    """A job a worker started ``seconds_ago`` (protected from the sweep while it runs)."""
+    now = timezone.now()
+    return Job.objects.create(
+        task="tests.record_run", args=[key], key=key, attempts=1,
+        started_at=now - timedelta(seconds=seconds_ago), next_attempt_at=now + timedelta(minutes=31),
+    )  # fmt: skip
+
+
+def test_a_started_job_whose_worker_was_killed_is_sent_again_by_the_sweep() -> None:
+    lost = _started("run:lost", seconds_ago=600)
+    running = _started("run:running", seconds_ago=600)
+    just_started = _started("run:new", seconds_ago=1)
+
+    assert jobs_reclaim(running={f"job-{running.pk}"}) == 1
+    assert jobs_sweep() == 1
+
+    assert RUNS == ["run:lost"]
+    lost.refresh_from_db()
+    assert lost.state == Job.State.DONE
+    for job in (running, just_started):
+        job.refresh_from_db()
+        assert job.state == Job.State.PENDING
+        assert job.started_at is not None
+
+
+def test_nothing_is_reclaimed_when_the_workers_cannot_be_asked() -> None:
+    job = _started("run:unknown", seconds_ago=600)
+
+    assert jobs_reclaim(running=None) == 0
+    assert jobs_sweep() == 0
+    job.refresh_from_db()
+    assert job.started_at is not None
+    assert RUNS == []

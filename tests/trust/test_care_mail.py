@@ -8,13 +8,21 @@ from django.core import mail
 from django.utils import timezone
 
 from customers.consents import ConsentChange, consent_change
+from customers.mailing import CLAIM_TIMEOUT, message_id_for
 from customers.models import ConsentRecord, OutgoingMail, User
+from portal.jobs import jobs_sweep
 from portal.models import Job
 from tests.factories import customer
-from trust.care_mail import CareMailOutcome, followup_mail_send, followup_mails_send, quiet_hours_end
+from trust.care_mail import (
+    CareMailOutcome,
+    care_mail_key,
+    followup_mail_send,
+    followup_mails_send,
+    quiet_hours_end,
+)
 from trust.configuration import trust_settings
 from trust.ledger import ledger_book
-from trust.models import Account, FollowUp
+from trust.models import Account, FollowUp, TrustSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +175,32 @@ def test_follow_ups_scheduled_by_staff_send_no_automatic_mail() -> None:
     )
 
     assert followup_mail_send(followup_id=follow_up.pk, now=_day(10)) == CareMailOutcome.NOT_NEEDED
+
+
+def test_a_mail_a_killed_attempt_claimed_is_sent_through_the_outbox_once_the_claim_expires() -> None:
+    alice = customer()
+    _allow_care(alice)
+    follow_up = _fall(alice)
+    TrustSettings.objects.filter(pk=1).update(quiet_hours_start=0, quiet_hours_end=0)
+    # A worker claimed the mail (and the customer's slot), then was killed before sending it.
+    key = care_mail_key(follow_up, trust_settings())
+    now = timezone.now()
+    FollowUp.objects.filter(pk=follow_up.pk).update(mail_key=key)
+    Account.objects.filter(pk=alice.pk).update(care_mail_at=now, care_mail_key=key)
+    OutgoingMail.objects.create(
+        key=key, customer=alice, template="trust/mail/care_recovery", purpose_key="care",
+        message_id=message_id_for(key), claimed_at=now,
+    )  # fmt: skip
+
+    assert followup_mails_send(now=now) == 0  # the batch leaves it to the claim's holder ...
+    [retry] = Job.objects.filter(task="trust.send_follow_up_mail", key__contains=":after-claim:")
+    assert retry.next_attempt_at == now + CLAIM_TIMEOUT  # ... and tries again when the claim expires
+    assert mail.outbox == []
+
+    OutgoingMail.objects.filter(key=key).update(claimed_at=now - CLAIM_TIMEOUT * 2)
+    Job.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
+    jobs_sweep()  # the retry, and the follow-up's own first job (never sent in this lane): one mail
+
+    assert len(mail.outbox) == 1
+    follow_up.refresh_from_db()
+    assert follow_up.mail_state == FollowUp.MailState.SENT

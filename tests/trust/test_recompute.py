@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from customers.models import User
+from portal.jobs import jobs_sweep
+from portal.models import Job
 from tests.factories import customer
 from trust.accounts import entry_facts
 from trust.configuration import event_type_save, trust_settings_save
@@ -174,3 +176,27 @@ def test_a_nightly_run_writes_only_what_changed() -> None:
     recompute_all(now=NOW)
 
     assert recompute_all(now=NOW + timedelta(minutes=1)) == 0
+
+
+def test_every_chunk_is_a_job_so_the_sweep_sends_a_lost_one_again(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    _people(4)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        run = recompute_start(key="rebuild:lost", reason="test", rebuild=True, chunk_size=2)
+    chunks = list(run.chunks.order_by("first_id"))
+    jobs = {job.key: job for job in Job.objects.filter(task="trust.recompute_chunk")}
+    assert set(jobs) == {f"trust.recompute-chunk:{chunk.pk}" for chunk in chunks}
+    assert all(job.state == Job.State.DONE for job in jobs.values())
+
+    # As if the broker lost a chunk's message (a restarted Redis): the chunk stays open ...
+    RecomputeChunk.objects.filter(pk=chunks[0].pk).update(done_at=None)
+    RecomputeRun.objects.filter(pk=run.pk).update(finished_at=None)
+    Job.objects.filter(key=f"trust.recompute-chunk:{chunks[0].pk}").update(
+        state=Job.State.PENDING, done_at=None, next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    # ... until the sweep sends it again, and the last chunk closes the run.
+    assert jobs_sweep() == 1
+    run.refresh_from_db()
+    assert run.finished_at is not None
+    assert all(chunk.done_at for chunk in run.chunks.all())

@@ -18,12 +18,8 @@ import http.client
 import os
 import random
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -39,9 +35,21 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, connections
 from django.utils import timezone
 
+from portal.localservers import (
+    database_create,
+    database_drop,
+    free_port,
+    gunicorn_start,
+    machine_busy,
+    port_open,
+    process_stop,
+    production_env,
+    require_local_postgres,
+    wait_until_up,
+)
+
 TARGET_RPS = 1000
 TARGET_RATIO = 0.40
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 PURPOSES = ("newsletter", "surveys", "offers")
 
 
@@ -70,12 +78,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         database = settings.DATABASES["default"]
-        if connection.vendor != "postgresql":
-            raise CommandError("Set DATABASE_URL to a PostgreSQL database (make bench-api does).")
-        if (database.get("HOST") or "127.0.0.1") not in LOCAL_HOSTS:
-            raise CommandError("The benchmark only talks to 127.0.0.1: use a local PostgreSQL.")
+        require_local_postgres(database, connection.vendor)
         seconds = min(max(options["seconds"], 1), 60)
-        _database_create(database)
+        database_create(database)
         server: subprocess.Popen[bytes] | None = None
         workdir = Path(tempfile.mkdtemp(prefix="api-bench-"))
         try:
@@ -83,11 +88,11 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)
             key, ids, external_ids = _seed(options["customers"])
             connections.close_all()
-            port = _free_port()
-            busy = _machine_busy()
+            port = free_port()
+            busy = machine_busy()
             server = _gunicorn(port, options["workers"], options["worker_class"], options["threads"], workdir)
             base = f"http://127.0.0.1:{port}"
-            _wait_until_up(port, server)
+            wait_until_up(port, server)
             check = _check_requests(key, ids, external_ids)
             runner = "wrk" if shutil.which("wrk") else "python"
             self.stdout.write(
@@ -118,11 +123,11 @@ class Command(BaseCommand):
             self._report(best_ping, best_check)
         finally:
             if server is not None:
-                _stop(server)
+                process_stop(server)
             shutil.rmtree(workdir, ignore_errors=True)
             connections.close_all()
             if not options["keep_db"]:
-                _database_drop(database)
+                database_drop(database)
 
     def _report(self, ping: Result, check: Result) -> None:
         ratio = check.requests_per_second / ping.requests_per_second
@@ -143,38 +148,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(verdict) if fast and close else self.style.ERROR(verdict))
         if check.errors or ping.errors:
             raise CommandError("some requests failed; the figures are not valid")
-
-
-def _maintenance(database: dict[str, Any]) -> Any:
-    import psycopg
-
-    return psycopg.connect(
-        host=database.get("HOST") or "127.0.0.1",
-        port=database.get("PORT") or 5432,
-        user=database.get("USER") or "postgres",
-        password=database.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def _database_create(database: dict[str, Any]) -> None:
-    from psycopg import sql
-
-    with _maintenance(database) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"]))
-        )
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database["NAME"])))
-
-
-def _database_drop(database: dict[str, Any]) -> None:
-    from psycopg import sql
-
-    with _maintenance(database) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"]))
-        )
 
 
 def _seed(count: int) -> tuple[str, list[int], list[str]]:
@@ -234,90 +207,17 @@ def _check_requests(key: str, ids: list[int], external_ids: list[str]) -> dict[s
     return {"paths": paths, "headers": {"Authorization": f"Api-Key {key}"}}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _machine_busy() -> float:
-    """The share of all cores busy during one second (other work competes with the benchmark)."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return sum(fields), idle
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(1)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return 1 - (idle1 - idle0) / max(total1 - total0, 1)
-
-
 def _gunicorn(
     port: int, workers: int, worker_class: str, threads: int, workdir: Path
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PORTAL_HTTPS": "0",
-        "PORTAL_VAR_DIR": str(workdir / "var"),
-        "STATIC_ROOT": str(workdir / "static"),
-        "LOG_LEVEL": "WARNING",
-        # The benchmark measures the endpoint, not the rate limit (still counted, per request).
-        "PORTAL_API_KEY_RATE": "1000000000/min",
-        "CACHE_URL": "redis://127.0.0.1:6379/13" if _redis_up() else "locmemcache://",
-    }
     (workdir / "static").mkdir()
-    return subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-        [
-            sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-            "--log-level", "warning",
-            "--timeout", "60",
-        ],
-        env=env, start_new_session=True,
-    )  # fmt: skip
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise CommandError("gunicorn exited at start-up")
-        try:
-            client = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            client.request("GET", "/api/v1/ping/")
-            if client.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise CommandError("gunicorn did not answer within 30 s")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=15)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    env = production_env(
+        workdir,
+        # The benchmark measures the endpoint, not the rate limit (still counted, per request).
+        PORTAL_API_KEY_RATE="1000000000/min",
+        CACHE_URL="redis://127.0.0.1:6379/13" if port_open(6379) else "locmemcache://",
+    )
+    return gunicorn_start(port, env, workers=workers, worker_class=worker_class, threads=threads)
 
 
 def _load(
