@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -323,6 +324,8 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
     database_create(database)
     from django.utils import timezone
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a plain kill must stop everything too
+
     started = timezone.now()
     try:
         _stack_up(stack, options, say, grace=20 if chaos else 120)
@@ -355,7 +358,7 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
         _servers_up(stack, options, say)
         out = stack.workdir / "load"
         say(f"load: {options.users} users, {options.spawn_rate}/s ramp, {options.seconds} s ...")
-        load = _locust(
+        load = stack.processes["locust"] = _locust(
             stack,
             plan_path,
             out,
@@ -376,7 +379,7 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
         during = max(loads, key=lambda text: float(text.split()[0])) if loads else load_average()
         say("ceiling: /api/v1/ping/ on the same server ...")
         ceiling_out = stack.workdir / "ceiling"
-        ceiling = _locust(
+        ceiling = stack.processes["locust-ceiling"] = _locust(
             stack,
             plan_path,
             ceiling_out,
@@ -413,6 +416,10 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
             database_drop(database)
             shutil.rmtree(stack.workdir / "static", ignore_errors=True)
             shutil.rmtree(stack.workdir / "var", ignore_errors=True)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _sample_load(process: subprocess.Popen[bytes], into: list[str]) -> None:
