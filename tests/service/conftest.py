@@ -13,6 +13,7 @@ from typing import TypeVar
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu.exceptions import ChannelError
 
 from portal.celery import app
 
@@ -76,3 +77,33 @@ def celery_worker(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _worker_idle(node: str, queue: str) -> bool:
+    """Nothing waits in the session's queue and the worker runs and holds nothing."""
+    with app.connection_for_read() as conn:
+        try:
+            waiting = conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+        except ChannelError:  # Redis keeps no empty queue
+            waiting = 0
+    if waiting:
+        return False
+    inspector = app.control.inspect(destination=[node], timeout=1.0)
+    busy = [*(inspector.active() or {}).get(node, []), *(inspector.reserved() or {}).get(node, [])]
+    return not busy
+
+
+@pytest.fixture(autouse=True)
+def _worker_settles(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the worker, let it finish what the test started.
+
+    The transactional test case empties the tables afterwards; a task still
+    running then (a band change's event, a webhook) would hold locks the
+    truncation waits for, or write rows into the next test.
+    """
+    yield
+    if "celery_worker" not in request.fixturenames:
+        return
+    node = request.getfixturevalue("celery_worker")
+    queue = str(settings.CELERY_TASK_DEFAULT_QUEUE)
+    wait_for(lambda: _worker_idle(node, queue) and _worker_idle(node, queue), what="the worker to settle")
