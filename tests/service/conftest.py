@@ -83,7 +83,8 @@ def _worker_idle(node: str, queue: str) -> bool:
     """Nothing waits in the session's queue and the worker runs and holds nothing."""
     with app.connection_for_read() as conn:
         try:
-            waiting = conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+            declared = conn.default_channel.queue_declare(queue=queue, passive=True)  # type: ignore[attr-defined]
+            waiting = declared.message_count
         except ChannelError:  # Redis keeps no empty queue
             waiting = 0
     if waiting:
