@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 LANE = os.environ.get("PORTAL_TEST_LANE", "fast")
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
@@ -93,3 +94,11 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Start each test in the default language: a request as a German-speaking person leaves German active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
