@@ -35,8 +35,13 @@ from tests.service.conftest import wait_for
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 
-def _mail_files_containing(text: str) -> list[Path]:
-    return [path for path in Path(settings.EMAIL_FILE_PATH).glob("*.log") if text in path.read_text()]
+def _mail_files_containing(text: str, *, to: str = "") -> list[Path]:
+    """Mail files of this session with the text (and the address): earlier tests may have mailed others."""
+    return [
+        path
+        for path in Path(settings.EMAIL_FILE_PATH).glob("*.log")
+        if text in (content := path.read_text()) and to in content
+    ]
 
 
 def _job_done(key: str) -> bool:
@@ -79,7 +84,7 @@ def test_the_worker_builds_the_export_and_tells_the_customer_once(celery_worker:
         lambda: OutgoingMail.objects.filter(key=f"export-ready:{request.pk}", sent_at__isnull=False).exists(),
         what="the export-ready mail",
     )
-    assert len(_mail_files_containing("Your copy of your data is ready")) == 1
+    assert len(_mail_files_containing("Your copy of your data is ready", to="export@example.com")) == 1
     assert Event.objects.get(name="export.delivered").payload == {"request_id": request.pk, "on_time": True}
 
     # Asked to build it again (a retried job): nothing more happens.
