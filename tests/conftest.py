@@ -98,6 +98,7 @@ def _fresh_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
-    """Leave no language active after a test: a view that switched to German must not leak into the next."""
+    """Start each test in the default language: a request as a German-speaking person leaves German active."""
+    translation.deactivate()
     yield
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
