@@ -259,6 +259,7 @@ def test_the_same_journey_in_german(live_server: Any, browser: Any, mailoutbox: 
 
         page.goto(live_server.url + "/privacy/requests/")
         page.get_by_role("button", name="Kopie meiner Daten anfordern").click()
+        page.get_by_text("Wir bereiten eine Kopie Ihrer Daten vor.").wait_for()
         page.reload()
         with page.expect_download() as download_info:
             page.get_by_role("link", name="ZIP").click()
