@@ -7,11 +7,14 @@ purpose the consent type, state and the exact text version consented to.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,3 +97,16 @@ def consent_receipt(*, customer: User, matrix: ConsentMatrix | None = None) -> d
         "sensitive": False,
         "spiCat": [],
     }
+
+
+def consent_receipt_response(*, customer: User) -> HttpResponse:
+    """The receipt as an uncached JSON download: the same file from the privacy center and the API."""
+    receipt = consent_receipt(customer=customer)
+    response = HttpResponse(
+        json.dumps(receipt, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="consent-receipt-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

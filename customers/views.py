@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
@@ -12,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +52,7 @@ from customers.notifications import (
     notifications_unread_count,
 )
 from customers.profile import profile_update
-from customers.proof import consent_history, consent_receipt
+from customers.proof import consent_history, consent_receipt_response
 from customers.register import data_overview
 from customers.requests import (
     DataRequestRefused,
@@ -149,15 +147,7 @@ def privacy_center(request: HttpRequest) -> HttpResponse:
 @require_GET
 def consent_receipt_download(request: HttpRequest) -> HttpResponse:
     """Download the consent receipt (JSON, Kantara Consent Receipt fields)."""
-    receipt = consent_receipt(customer=_customer(request))
-    response = HttpResponse(
-        json.dumps(receipt, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="consent-receipt-{stamp}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return consent_receipt_response(customer=_customer(request))
 
 
 @customer_page

@@ -8,10 +8,8 @@ as an attachment, never cached.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,7 +23,7 @@ from rest_framework.response import Response
 from customers.exports import ExportExpired, export_file
 from customers.forms import ErasureForm
 from customers.models import DataRequest
-from customers.proof import consent_receipt
+from customers.proof import consent_receipt_response
 from customers.requests import (
     DataRequestRefused,
     data_request_cancel,
@@ -237,12 +235,4 @@ class ConsentReceiptView(CustomerView):
         examples=[OpenApiExample("Receipt", value=_RECEIPT)],
     )
     def get(self, request: Request) -> HttpResponse:
-        receipt = consent_receipt(customer=self.person())
-        response = HttpResponse(
-            json.dumps(receipt, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        response["Content-Disposition"] = f'attachment; filename="consent-receipt-{stamp}.json"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return consent_receipt_response(customer=self.person())
