@@ -12,7 +12,6 @@ The catalogue below names every event and the payload it carries.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -97,6 +96,8 @@ def event_publish(
 
 # Keys per IN (...) list: well under every database's limit of query parameters.
 _BATCH = 500
+# Events handed to subscribers by one job of a set-based publish.
+_PER_JOB = 100
 
 
 def events_publish_many(
@@ -110,7 +111,10 @@ def events_publish_many(
 
     ``events`` holds (customer_id, key, payload) triples. Like
     :func:`event_publish`, a key published before is left alone; the new
-    events are dispatched by one job each, published after the commit.
+    events are dispatched by one job per ``_PER_JOB`` of them, published after
+    the commit (a recompute that moves 20,000 accounts to another band makes
+    200 jobs, not 20,000; dispatching each event stays idempotent, so a batch
+    job run again skips what it handled).
     """
     at = occurred_at or timezone.now()
     created = 0
@@ -131,19 +135,30 @@ def events_publish_many(
             .exclude(key__in=known)
             .values_list("pk", flat=True)
         )
-        Job.objects.bulk_create(
-            [Job(task="portal.dispatch_event", args=[pk], key=f"event:{pk}") for pk in ids],
-            ignore_conflicts=True,
-        )
-        job_ids = list(Job.objects.filter(key__in=[f"event:{pk}" for pk in ids]).values_list("pk", flat=True))
-        transaction.on_commit(functools.partial(_send_all, job_ids), robust=True)
+        ids.sort()
+        parts = [ids[at : at + _PER_JOB] for at in range(0, len(ids), _PER_JOB)]
+        jobs = [Job(task="portal.dispatch_events", args=[p], key=f"events:{p[0]}-{p[-1]}") for p in parts]
+        Job.objects.bulk_create(jobs, ignore_conflicts=True)
+        job_ids = list(Job.objects.filter(key__in=[job.key for job in jobs]).values_list("pk", flat=True))
+        transaction.on_commit(_sender(job_ids), robust=True)
         created += len(ids)
     return created
 
 
-def _send_all(job_ids: list[int]) -> None:
-    for job_id in job_ids:
-        job_send(job_id=job_id)
+def _sender(job_ids: list[int]) -> Callable[[], None]:
+    """A commit hook publishing these jobs: a plain function, so that its failure is logged.
+
+    Django names a failing robust hook by its ``__qualname__``, which a
+    ``functools.partial`` lacks; the failure (a broker or database gone at
+    that moment) then broke the committed caller instead of being logged and
+    left to the sweep.
+    """
+
+    def send_all() -> None:
+        for job_id in job_ids:
+            job_send(job_id=job_id)
+
+    return send_all
 
 
 def event_dispatch(*, event_id: int) -> bool:

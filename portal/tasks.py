@@ -11,6 +11,13 @@ def dispatch_event(event_id: int) -> None:
     events.event_dispatch(event_id=event_id)
 
 
+@shared_task(name="portal.dispatch_events")
+def dispatch_events(event_ids: list[int]) -> None:
+    """Hand each of these domain events to its subscribers (those already handled are skipped)."""
+    for event_id in event_ids:
+        events.event_dispatch(event_id=event_id)
+
+
 @shared_task(name="portal.sweep_jobs", expires=55)
 def sweep_jobs() -> int:
     """Publish again every job that is due and not done, and those whose worker was lost."""

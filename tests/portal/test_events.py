@@ -8,7 +8,7 @@ from django.db import transaction
 from customers.models import User
 from portal import events
 from portal.events import event_dispatch, event_publish, event_subscribe
-from portal.models import Event
+from portal.models import Event, Job
 
 SEEN: list[tuple[str, dict[str, object]]] = []
 
@@ -62,3 +62,30 @@ def test_events_of_other_names_do_not_reach_the_subscriber(alice: User) -> None:
     event_publish(name="tests.other", customer_id=alice.pk, key="k4")
 
     assert SEEN == []
+
+
+def test_a_failure_to_publish_after_commit_is_logged_and_left_to_the_sweep(
+    alice: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broker_gone(*, job_id: int) -> None:
+        raise ConnectionError("broker gone")
+
+    monkeypatch.setattr(events, "job_send", broker_gone)
+
+    with transaction.atomic():
+        published = events.events_publish_many(name="tests.happened", events=[(alice.pk, "k1", {"n": 1})])
+
+    assert published == 1
+    assert Event.objects.filter(key="k1", dispatched_at__isnull=True).exists()  # the sweep's to send
+    assert "broker gone" in caplog.text
+
+
+def test_many_events_published_at_once_are_dispatched_by_one_job_per_hundred(alice: User) -> None:
+    triples = [(alice.pk, f"many:{n}", {"n": n}) for n in range(250)]
+
+    with transaction.atomic():
+        assert events.events_publish_many(name="tests.happened", events=triples) == 250
+
+    assert Job.objects.filter(task="portal.dispatch_events").count() == 3
+    assert sorted(payload["n"] for _name, payload in SEEN) == list(range(250))  # each once (eager worker)
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
