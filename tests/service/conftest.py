@@ -34,6 +34,10 @@ def wait_for(condition: Callable[[], T], *, timeout: float = 30.0, what: str = "
         time.sleep(0.05)
 
 
+# The node of this session's worker, once a test has started it.
+_started: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def celery_worker(
     django_db_setup: None, django_db_blocker: object, tmp_path_factory: pytest.TempPathFactory
@@ -69,8 +73,10 @@ def celery_worker(
         while not app.control.ping(destination=[node], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-4000:]}")
+        _started.append(node)
         yield node
     finally:
+        _started.clear()
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -95,16 +101,18 @@ def _worker_idle(node: str, queue: str) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _worker_settles(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a test that used the worker, let it finish what the test started.
+def _worker_settles() -> Iterator[None]:
+    """Once the session's worker runs, let it finish what each test started.
 
     The transactional test case empties the tables afterwards; a task still
     running then (a band change's event, a webhook) would hold locks the
-    truncation waits for, or write rows into the next test.
+    truncation waits for, or write rows into the next test. Tests that do not
+    ask for the worker publish jobs too (a booking's events), so every test
+    waits once the worker is up.
     """
     yield
-    if "celery_worker" not in request.fixturenames:
+    if not _started:
         return
-    node = request.getfixturevalue("celery_worker")
+    node = _started[0]
     queue = str(settings.CELERY_TASK_DEFAULT_QUEUE)
     wait_for(lambda: _worker_idle(node, queue) and _worker_idle(node, queue), what="the worker to settle")
