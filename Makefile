@@ -60,18 +60,17 @@ bench-api: $(STAMP)
 # SMTP sink) on a throwaway PostgreSQL database, driven by locust for a fixed time; prints figures
 # per step beside a trivial endpoint's ceiling, then checks the invariants. Only 127.0.0.1, bounded,
 # stops what it starts. LOAD_ARGS="--users 50 --seconds 60" to vary (see manage.py load_run --help).
+LOCAL_PRODUCTION = DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=127.0.0.1 PORTAL_HTTPS=0 PORTAL_VAR_DIR=$$(mktemp -d)
+
 load: $(STAMP)
-	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=127.0.0.1 PORTAL_HTTPS=0 \
-	  PORTAL_VAR_DIR=$$(mktemp -d) \
-	  DATABASE_URL=$${PORTAL_LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_load} \
+	$(LOCAL_PRODUCTION) DATABASE_URL=$${PORTAL_LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_load} \
 	  $(BIN)/python manage.py load_run $(LOAD_ARGS)
 
 # The same load while Celery workers are killed (-9) mid-recompute and mid-mail-batch, Redis is
 # restarted and PostgreSQL connections are terminated; exits non-zero if an invariant fails.
 chaos: $(STAMP)
-	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=127.0.0.1 PORTAL_HTTPS=0 \
-	  PORTAL_VAR_DIR=$$(mktemp -d) \
-	  DATABASE_URL=$${PORTAL_CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_chaos} \
+	$(LOCAL_PRODUCTION) DATABASE_URL=$${PORTAL_CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_chaos} \
 	  $(BIN)/python manage.py chaos_run $(LOAD_ARGS)
 
 clean:
