@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
@@ -34,7 +32,7 @@ from customers.consents import (
 )
 from customers.exports import ExportExpired, export_file
 from customers.forms import ErasureForm, ProfileForm, consent_matrix_changes
-from customers.gpc import GPC_LAST_UPDATE, gpc_check
+from customers.gpc import GPC_LAST_UPDATE
 from customers.incidents import incident_acknowledge, incident_notices_open
 from customers.models import (
     ConsentRecord,
@@ -67,25 +65,12 @@ from portal.link_limits import link_rate_limited
 
 HISTORY_PAGE_SIZE = 25
 STAFF_ACCESS_PREVIEW = 10
-View = Callable[..., HttpResponseBase]
 
 
 def _customer(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def customer_page(view: View) -> View:
-    """A page of the signed-in customer: sign-in required, the browser's GPC signal honoured."""
-
-    @login_required
-    @wraps(view)
-    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        gpc_check(request)
-        return view(request, *args, **kwargs)
-
-    return page
 
 
 def _refusal_status(code: str) -> int:
@@ -112,7 +97,7 @@ def _center_context(request: HttpRequest, customer: User) -> dict[str, Any]:
     }
 
 
-@customer_page
+@login_required
 @require_http_methods(["GET", "POST"])
 def privacy_center(request: HttpRequest) -> HttpResponse:
     """Show the consent matrix and its proof; save every choice in one action."""
@@ -143,14 +128,14 @@ def privacy_center(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/privacy_center.html", _center_context(request, customer))
 
 
-@customer_page
+@login_required
 @require_GET
 def consent_receipt_download(request: HttpRequest) -> HttpResponse:
     """Download the consent receipt (JSON, Kantara Consent Receipt fields)."""
     return consent_receipt_response(customer=_customer(request))
 
 
-@customer_page
+@login_required
 @require_GET
 def data_overview_page(request: HttpRequest) -> HttpResponse:
     """What we hold about you: the processing register next to the customer's stored data."""
@@ -159,7 +144,7 @@ def data_overview_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@customer_page
+@login_required
 @require_http_methods(["GET", "POST"])
 def data_requests(request: HttpRequest) -> HttpResponse:
     """List the customer's requests with status and due date; POST asks for a copy of the data."""
@@ -184,7 +169,7 @@ def data_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/data_requests.html", context, status=status)
 
 
-@customer_page
+@login_required
 @require_http_methods(["GET", "POST"])
 def erasure_request(request: HttpRequest) -> HttpResponse:
     """Ask for erasure: re-enter the password (or an MFA code), then a cancellable grace period starts."""
@@ -216,7 +201,7 @@ def erasure_request(request: HttpRequest) -> HttpResponse:
     )
 
 
-@customer_page
+@login_required
 @require_POST
 def data_request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a scheduled erasure during its grace period."""
@@ -237,7 +222,7 @@ def data_request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@customer_page
+@login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponseBase:
     """Send the customer's export, only to them, only while the link is valid, never cached."""
@@ -253,7 +238,7 @@ def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponseBa
     return response
 
 
-@customer_page
+@login_required
 @require_POST
 def incident_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm having read an incident notice; it leaves the privacy center."""
@@ -265,7 +250,7 @@ def incident_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("customers:privacy_center")
 
 
-@customer_page
+@login_required
 @require_http_methods(["GET", "POST"])
 def notifications_page(request: HttpRequest) -> HttpResponse:
     """List the customer's notifications; POST marks them all read."""
@@ -283,7 +268,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/notifications.html", {"page": page, "notices": list(notices)})
 
 
-@customer_page
+@login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read."""
@@ -294,7 +279,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("customers:notifications")
 
 
-@customer_page
+@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """Rectification: the customer corrects their name and language."""
@@ -316,7 +301,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/profile.html", {"form": form})
 
 
-@customer_page
+@login_required
 @require_GET
 def staff_access_log(request: HttpRequest) -> HttpResponse:
     """Who at the company looked at the customer's data: the whole log."""
