@@ -33,7 +33,7 @@ from trust.accounts import BookingRefused
 from trust.charts import bar_chart, line_chart
 from trust.configuration import event_type_save, trust_settings, trust_settings_save
 from trust.dashboard import dashboard_figures
-from trust.followups import followup_schedule, followup_update
+from trust.followups import followup_schedule, followup_update, followups_assign
 from trust.forms import (
     AdjustmentForm,
     EventTypeForm,
@@ -566,10 +566,13 @@ class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
 
     @admin.action(description=_("Assign the selected follow-ups to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[FollowUp]) -> None:
-        count = 0
-        for follow_up in queryset.filter(status=FollowUp.Status.OPEN):
-            followup_update(follow_up=follow_up, assigned_to=_user(request), due_at=follow_up.due_at)
-            count += 1
+        try:
+            count = followups_assign(
+                followup_ids=list(queryset.values_list("pk", flat=True)), assigned_to=_user(request)
+            )
+        except BookingRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d follow-up assigned to you.", "%(count)d follow-ups assigned to you.", count)

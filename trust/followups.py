@@ -196,15 +196,27 @@ def followup_schedule(
     return follow_up
 
 
+def _assignee_check(assigned_to: User | None) -> None:
+    if assigned_to is not None and not assigned_to.is_superuser and assigned_to.pk not in support_agents():
+        raise BookingRefused(_("Follow-ups go to support agents."), code="assignee")
+
+
 def followup_update(*, follow_up: FollowUp, assigned_to: User | None, due_at: datetime) -> FollowUp:
     """Reassign an open follow-up or move its due date (an agent's edit)."""
-    if assigned_to is not None and assigned_to.pk not in support_agents() and not assigned_to.is_superuser:
-        raise BookingRefused(_("Follow-ups go to support agents."), code="assignee")
+    _assignee_check(assigned_to)
     FollowUp.objects.filter(pk=follow_up.pk, status=FollowUp.Status.OPEN).update(
         assigned_to=assigned_to, due_at=due_at, updated_at=timezone.now()
     )
     follow_up.assigned_to, follow_up.due_at = assigned_to, due_at
     return follow_up
+
+
+def followups_assign(*, followup_ids: list[int], assigned_to: User) -> int:
+    """Assign the open ones of these follow-ups to an agent in one write; return how many."""
+    _assignee_check(assigned_to)
+    return FollowUp.objects.filter(pk__in=followup_ids, status=FollowUp.Status.OPEN).update(
+        assigned_to=assigned_to, updated_at=timezone.now()
+    )
 
 
 # --- The same rules for a whole chunk, in SQL ------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -248,3 +249,57 @@ def test_only_superusers_start_a_full_recompute_from_the_admin(client: Client) -
     client.force_login(staff(None))
     assert client.post("/admin/trust/recomputerun/start/").status_code == HTTPStatus.FOUND
     assert RecomputeRun.objects.count() == 1
+
+
+def test_assign_to_me_takes_the_open_follow_ups_in_one_go(client: Client) -> None:
+    alex = agent()
+    client.force_login(alex)
+    now = timezone.now()
+    open_one, closed_one = (
+        FollowUp.objects.create(
+            customer=customer(email=f"{status}@example.com"),
+            reason="band",
+            band="at_risk",
+            suggested_action="reach_out",
+            due_at=now,
+            status=status,
+        )
+        for status in ("open", "closed")
+    )
+
+    response = client.post(
+        "/admin/trust/followup/",
+        {"action": "assign_to_me", "_selected_action": [open_one.pk, closed_one.pk]},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    open_one.refresh_from_db()
+    closed_one.refresh_from_db()
+    assert open_one.assigned_to == alex
+    assert closed_one.assigned_to is None
+
+
+def test_assign_to_me_by_staff_who_is_no_agent_is_refused_readably(client: Client) -> None:
+    lead = privacy_officer(email="lead@example.com")
+    lead.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="trust", codename__in=["view_followup", "change_followup"]
+        )
+    )
+    client.force_login(lead)
+    follow_up = FollowUp.objects.create(
+        customer=customer(),
+        reason="band",
+        band="at_risk",
+        suggested_action="reach_out",
+        due_at=timezone.now(),
+    )
+
+    response = client.post(
+        "/admin/trust/followup/", {"action": "assign_to_me", "_selected_action": [follow_up.pk]}, follow=True
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Follow-ups go to support agents." in response.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.assigned_to is None
