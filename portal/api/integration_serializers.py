@@ -12,7 +12,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from portal.api.consent_check import Reason
 from portal.api.external_ids import CustomerRef
-from portal.api.serializers import StrictSerializer
+from portal.api.serializers import ID_MAX, StrictSerializer
 
 
 class CustomerSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -29,7 +29,7 @@ class CustomerRefQuerySerializer(serializers.Serializer):  # type: ignore[type-a
     """Exactly one way to name the customer, in the query string (read it with :meth:`validated`)."""
 
     customer = serializers.IntegerField(
-        required=False, min_value=1, help_text=gettext_lazy("The portal's customer id.")
+        required=False, min_value=1, max_value=ID_MAX, help_text=gettext_lazy("The portal's customer id.")
     )
     email = serializers.EmailField(required=False, help_text=gettext_lazy("The customer's email address."))
     external_id = serializers.CharField(

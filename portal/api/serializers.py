@@ -16,6 +16,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
+# The largest id a BigAutoField holds: a larger one would make the database refuse the query (a 500).
+ID_MAX = 2**63 - 1
+
 _EXPECTED: list[tuple[type[serializers.Field[Any, Any, Any, Any]], tuple[type, ...], Any]] = [
     (serializers.BooleanField, (bool,), _("Expected true or false.")),
     (serializers.IntegerField, (int,), _("Expected an integer.")),

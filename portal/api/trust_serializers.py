@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from portal.api.external_ids import CustomerRef
-from portal.api.serializers import StrictSerializer
+from portal.api.serializers import ID_MAX, StrictSerializer
 from trust.models import Account, Band, FollowUp
 
 BULK_MAX = 1000
@@ -19,7 +19,7 @@ class TrustEventSerializer(StrictSerializer):
     """One touchpoint to book: who, what, when, and your reference for it."""
 
     customer = serializers.IntegerField(
-        required=False, min_value=1, help_text=gettext_lazy("The portal's customer id.")
+        required=False, min_value=1, max_value=ID_MAX, help_text=gettext_lazy("The portal's customer id.")
     )
     email = serializers.EmailField(required=False, help_text=gettext_lazy("The customer's email address."))
     external_id = serializers.CharField(

@@ -279,6 +279,15 @@ def test_an_unknown_purpose_or_channel_is_a_400_naming_it(client: Client, query:
     assert field in [error["field"] for error in response.json()["errors"]]
 
 
+def test_a_customer_id_beyond_any_id_is_a_400_not_a_crash(client: Client) -> None:
+    response = client.get(
+        f"/api/v1/consent-check/?customer={2**63}&purpose=surveys&channel=email", headers=key_auth(api_key())
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert [error["field"] for error in response.json()["errors"]] == ["customer"]
+
+
 def test_the_consent_check_is_not_a_staff_access_and_writes_nothing(
     client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:

@@ -133,6 +133,7 @@ def _bad_bodies(alice: User) -> list[tuple[dict[str, object], str]]:
         ({"customer": alice.pk, "event_type": "adjustment", "reference": "R"}, "event_type"),
         ({"customer": alice.pk, "event_type": "inactive", "reference": "R"}, "event_type"),
         ({"customer": 987654, "event_type": "praise", "reference": "R"}, "customer"),
+        ({"customer": 2**63, "event_type": "praise", "reference": "R"}, "customer"),
         ({"email": "nobody@example.com", "event_type": "praise", "reference": "R"}, "email"),
         ({"external_id": "NOPE", "event_type": "praise", "reference": "R"}, "external_id"),
         (
