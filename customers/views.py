@@ -144,6 +144,15 @@ def data_overview_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _requests_context(customer: User) -> dict[str, Any]:
+    """What the data-requests page shows, after a success or a refusal alike."""
+    return {
+        "requests": list(data_requests_of(customer=customer)),
+        "export_days": export_lifetime().days,
+        "grace_days": erasure_grace().days,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_requests(request: HttpRequest) -> HttpResponse:
@@ -161,12 +170,7 @@ def data_requests(request: HttpRequest) -> HttpResponse:
                 request, _("We are preparing a copy of your data. We will tell you by mail when it is ready.")
             )
             return redirect("customers:data_requests")
-    context = {
-        "requests": list(data_requests_of(customer=customer)),
-        "export_days": export_lifetime().days,
-        "grace_days": erasure_grace().days,
-    }
-    return render(request, "customers/data_requests.html", context, status=status)
+    return render(request, "customers/data_requests.html", _requests_context(customer), status=status)
 
 
 @login_required
@@ -211,12 +215,12 @@ def data_request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         data_request_cancel(customer=customer, request_id=pk)
     except DataRequestRefused as refusal:
         messages.error(request, refusal.message)
-        context = {
-            "requests": list(data_requests_of(customer=customer)),
-            "export_days": export_lifetime().days,
-            "grace_days": erasure_grace().days,
-        }
-        return render(request, "customers/data_requests.html", context, status=_refusal_status(refusal.code))
+        return render(
+            request,
+            "customers/data_requests.html",
+            _requests_context(customer),
+            status=_refusal_status(refusal.code),
+        )
     messages.success(request, _("Your erasure request is cancelled. Your account stays as it is."))
     return redirect("customers:data_requests")
 
