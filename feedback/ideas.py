@@ -31,7 +31,7 @@ from feedback.models import Idea, IdeaComment, IdeaVote
 from feedback.refusals import Conflict, FeedbackRefused, Missing, NotAllowed
 from feedback.surveys import SURVEY_PURPOSE
 from feedback.texts import text_clean
-from portal.events import EventName, event_publish
+from portal.events import EventName, event_publish, events_publish_many
 from portal.jobs import job_enqueue
 
 TITLE_MAX = 150
@@ -299,15 +299,15 @@ def idea_status_notify(*, idea_id: int, change: int) -> int:
                 IdeaVote.objects.filter(idea=idea, customer__in=batch).values_list("customer_id", flat=True)
             )
             with transaction.atomic():
-                for customer_id in sorted(voters):
-                    event_publish(
-                        name=EventName.IDEA_SHIPPED,
-                        customer_id=customer_id,
-                        key=f"feedback.idea:{idea.pk}:shipped:{customer_id}",
-                        source=f"feedback.idea:{idea.pk}",
-                        payload={"idea_id": idea.pk},
-                        occurred_at=idea.status_changed_at or timezone.now(),
-                    )
+                events_publish_many(
+                    name=EventName.IDEA_SHIPPED,
+                    events=[
+                        (customer_id, f"feedback.idea:{idea.pk}:shipped:{customer_id}", {"idea_id": idea.pk})
+                        for customer_id in sorted(voters)
+                    ],
+                    source=f"feedback.idea:{idea.pk}",
+                    occurred_at=idea.status_changed_at or timezone.now(),
+                )
         for person in batch:
             notification_create(
                 customer=person,

@@ -162,6 +162,19 @@ def test_a_shipped_idea_is_announced_once_for_each_voter() -> None:
     assert Notification.objects.count() == 4
 
 
+def test_a_shipped_idea_is_dispatched_in_one_batch_job_not_one_job_per_voter() -> None:
+    idea = published_idea(customer())
+    for voter in [customer() for _ in range(3)]:
+        idea_vote(idea_id=idea.pk, customer=voter, vote=True)
+    idea_status_change(idea=idea, actor=agent(), status=Idea.Status.DONE, response_en="", response_de="")
+    votes_dispatched = Job.objects.filter(task="portal.dispatch_event").count()
+
+    idea_status_notify(idea_id=idea.pk, change=1)
+
+    assert Job.objects.filter(task="portal.dispatch_event").count() == votes_dispatched
+    assert Job.objects.filter(task="portal.dispatch_events").count() == 1
+
+
 def test_a_status_change_overtaken_by_a_newer_one_tells_nobody() -> None:
     idea = published_idea(customer())
     staff = agent()
