@@ -153,11 +153,3 @@ def exports_purge() -> int:
         export_path(request).unlink(missing_ok=True)
         purged += DataRequest.objects.filter(pk=request.pk).update(file_name="", file_deleted_at=now)
     return purged
-
-
-def exports_delete_of(*, customer: User) -> None:
-    """Delete the files of all of a customer's exports (erasure)."""
-    for request in DataRequest.objects.filter(customer=customer, kind=DataRequest.Kind.EXPORT).exclude(
-        file_name=""
-    ):
-        export_path(request).unlink(missing_ok=True)
