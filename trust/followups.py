@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,35 +165,36 @@ def followup_schedule(
     """Schedule a follow-up by hand (staff): it never closes by itself and sends no automatic mail."""
     if customer.is_staff:
         raise BookingRefused(_("Staff members have no trust account."), code="staff")
-    current = FollowUp.objects.filter(
-        customer=customer, reason=FollowUp.Reason.MANUAL, status=FollowUp.Status.OPEN
-    ).first()
-    now = timezone.now()
-    if current is not None:
-        current.due_at = due_at
-        current.note = "\n".join(part for part in (current.note, note) if part)
-        current.triggers += 1
-        current.updated_at = now
-        if assigned_to is not None:
-            current.assigned_to = assigned_to
-        current.save(update_fields=["due_at", "note", "triggers", "updated_at", "assigned_to"])
-        return current
-    account = Account.objects.filter(pk=customer.pk).first()
-    follow_up = FollowUp.objects.create(
-        customer=customer,
-        reason=FollowUp.Reason.MANUAL,
-        band=account.band if account else Band.HEALTHY,
-        suggested_action=FollowUp.Action.AS_NOTED,
-        due_at=due_at,
-        assigned_to=assigned_to or actor,
-        note=note,
-        created_by=actor,
-        mail_state=FollowUp.MailState.NONE,
-        opened_at=now,
-        updated_at=now,
-    )
-    followup_created_announce(follow_up=follow_up)
-    return follow_up
+    with transaction.atomic():  # the follow-up and its event together
+        current = FollowUp.objects.filter(
+            customer=customer, reason=FollowUp.Reason.MANUAL, status=FollowUp.Status.OPEN
+        ).first()
+        now = timezone.now()
+        if current is not None:
+            current.due_at = due_at
+            current.note = "\n".join(part for part in (current.note, note) if part)
+            current.triggers += 1
+            current.updated_at = now
+            if assigned_to is not None:
+                current.assigned_to = assigned_to
+            current.save(update_fields=["due_at", "note", "triggers", "updated_at", "assigned_to"])
+            return current
+        account = Account.objects.filter(pk=customer.pk).first()
+        follow_up = FollowUp.objects.create(
+            customer=customer,
+            reason=FollowUp.Reason.MANUAL,
+            band=account.band if account else Band.HEALTHY,
+            suggested_action=FollowUp.Action.AS_NOTED,
+            due_at=due_at,
+            assigned_to=assigned_to or actor,
+            note=note,
+            created_by=actor,
+            mail_state=FollowUp.MailState.NONE,
+            opened_at=now,
+            updated_at=now,
+        )
+        followup_created_announce(follow_up=follow_up)
+        return follow_up
 
 
 def _assignee_check(assigned_to: User | None) -> None:
