@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.consents import EMAIL, consent_allows
+from customers.consents import EMAIL
 from customers.mailing import MailOutcome, mail_send
 from customers.models import ConsentRecord, Purpose, User
 from customers.notifications import notification_create
@@ -75,9 +75,7 @@ def nps_send(*, nps_id: int, now: datetime | None = None) -> SendOutcome:
     if survey is None or survey.state != SurveyState.SCHEDULED or survey.customer is None:
         return SendOutcome.NOT_DUE
     customer = survey.customer
-    if not consent_allows(customer_id=customer.pk, purpose_key=SURVEY_PURPOSE, channel_key=EMAIL):
-        NpsSurvey.objects.filter(pk=survey.pk, state=SurveyState.SCHEDULED).update(state=SurveyState.SKIPPED)
-        return SendOutcome.SKIPPED
+    # mail_send asks for the survey consent itself: NOT_ALLOWED means the customer said no.
     outcome = mail_send(
         key=f"feedback.nps:{survey.pk}",
         customer=customer,

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.consents import EMAIL, consent_allows
 from customers.mailing import MailOutcome, mail_send
 from customers.models import User
 from customers.notifications import notification_create
@@ -87,9 +86,7 @@ def survey_send(*, survey_id: int, now: datetime | None = None) -> SendOutcome:
     thread, customer = survey.thread, survey.customer
     if thread.status not in (Thread.Status.RESOLVED, Thread.Status.CLOSED):
         return SendOutcome.NOT_DUE  # reopened meanwhile: resolving it again schedules the survey again
-    if not consent_allows(customer_id=customer.pk, purpose_key=SURVEY_PURPOSE, channel_key=EMAIL):
-        Survey.objects.filter(pk=survey.pk, state=SurveyState.SCHEDULED).update(state=SurveyState.SKIPPED)
-        return SendOutcome.SKIPPED
+    # mail_send asks for the survey consent itself: NOT_ALLOWED means the customer said no.
     outcome = mail_send(
         key=f"feedback.survey:{survey.pk}",
         customer=customer,
