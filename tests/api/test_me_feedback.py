@@ -172,3 +172,15 @@ def test_a_vote_is_cast_once_and_taken_back(client: Client) -> None:
     assert (taken_back.json()["voted"], taken_back.json()["votes_count"]) == (False, 0)
     assert not IdeaVote.objects.filter(customer=alice).exists()
     assert client.post(f"/api/v1/me/ideas/{unpublished.pk}/vote/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_vote_for_a_merged_or_unknown_idea_is_a_404_and_records_nothing(client: Client) -> None:
+    target = published_idea(customer())
+    merged = published_idea(customer())
+    Idea.objects.filter(pk=merged.pk).update(merged_into=target)
+    _signed_in(client)
+
+    assert client.post(f"/api/v1/me/ideas/{merged.pk}/vote/").status_code == HTTPStatus.NOT_FOUND
+    assert client.delete(f"/api/v1/me/ideas/{merged.pk}/vote/").status_code == HTTPStatus.NOT_FOUND
+    assert client.post("/api/v1/me/ideas/987654/vote/").status_code == HTTPStatus.NOT_FOUND
+    assert not IdeaVote.objects.exists()
