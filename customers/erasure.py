@@ -1,7 +1,7 @@
 """Erasure: when the grace period ends, everything about the customer goes, in one transaction.
 
 Every registered personal-data source erases (deletes or anonymises) its
-part, the address is kept only as a hash so it is never contacted again,
+part (the profile's ends every session), the address is kept only as a hash so it is never contacted again,
 the user row is deleted, and the request itself stays as the non-personal
 record that an erasure happened (what was erased, counted per source).
 """
@@ -18,7 +18,6 @@ from customers.consents import suppression_hash
 from customers.exports import export_path
 from customers.models import DataRequest, Suppression, User
 from customers.personal_data import personal_data_sources
-from customers.sessions import sessions_end
 
 # The consent records' guard trigger (PostgreSQL) lets rows go only while this is on.
 ERASURE_FLAG = "customers.erasure"
@@ -79,7 +78,6 @@ def erasure_run(*, request_id: int) -> bool:
         DataRequest.objects.filter(pk=request.pk).update(
             status=DataRequest.Status.COMPLETED, completed_at=now, erased_counts=counts
         )
-        sessions_end(user_id=customer.pk)  # signed out everywhere, not only refused
         customer.delete()  # the requests stay, unlinked: customer becomes NULL
 
         def delete_files() -> None:

@@ -12,7 +12,6 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.contrib.sessions.models import Session
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from customers.models import (
     User,
 )
 from customers.personal_data import PersonalDataSource, personal_data_register
+from customers.sessions import sessions_end
 
 
 def _delete_all(model: type[models.Model]) -> Callable[[User], None]:
@@ -79,9 +79,8 @@ def _profile_values(user: User) -> list[tuple[str, Any]]:
 
 
 def _profile_erase(user: User) -> None:
-    # Sessions are not linked to the user by a foreign key; end them explicitly.
-    keys = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
-    Session.objects.filter(session_key__in=list(keys)).delete()
+    # Sessions are not linked to the user by a foreign key: signed out everywhere, not only refused.
+    sessions_end(user_id=user.pk)
     User.objects.filter(pk=user.pk).update(full_name="")
 
 
