@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -338,9 +337,6 @@ class FollowUpListView(IntegrationView, generics.ListAPIView):  # type: ignore[t
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}
-
-    def get_queryset(self) -> QuerySet[FollowUp]:
-        return FollowUp.objects.all()
 
 
 class FollowUpOutcomeView(IntegrationView):
