@@ -163,6 +163,15 @@ def incident_notices_open(*, customer: User) -> QuerySet[IncidentNotice]:
     )
 
 
+def incident_notices_of(*, customer: User) -> QuerySet[IncidentNotice]:
+    """Every declared incident that affected the customer, acknowledged or not, newest first."""
+    return (
+        IncidentNotice.objects.filter(customer=customer, incident__declared_at__isnull=False)
+        .select_related("incident")
+        .order_by("-incident__declared_at")
+    )
+
+
 def incident_acknowledge(*, customer: User, notice_id: int) -> bool:
     """Note that the customer read the notice; False if it was acknowledged already."""
     with transaction.atomic():

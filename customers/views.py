@@ -33,7 +33,7 @@ from customers.consents import (
 from customers.exports import ExportExpired, export_file
 from customers.forms import ErasureForm, ProfileForm, consent_matrix_changes
 from customers.gpc import GPC_LAST_UPDATE
-from customers.incidents import incident_acknowledge, incident_notices_open
+from customers.incidents import incident_acknowledge, incident_notices_of, incident_notices_open
 from customers.models import (
     ConsentRecord,
     DataRequest,
@@ -264,12 +264,8 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All notifications are marked read.") if count else _("Nothing changed."))
         return redirect("customers:notifications")
     page = Paginator(notifications_of(customer=customer), 25).get_page(request.GET.get("page"))
-    notices = (
-        IncidentNotice.objects.filter(customer=customer, incident__declared_at__isnull=False)
-        .select_related("incident")
-        .order_by("-incident__declared_at")
-    )
-    return render(request, "customers/notifications.html", {"page": page, "notices": list(notices)})
+    notices = list(incident_notices_of(customer=customer))
+    return render(request, "customers/notifications.html", {"page": page, "notices": notices})
 
 
 @login_required
