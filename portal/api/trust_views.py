@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -370,15 +369,16 @@ class FollowUpOutcomeView(IntegrationView):
     def post(self, request: Request, pk: int) -> Response:
         serializer = OutcomeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        follow_up = get_object_or_404(FollowUp, pk=pk)
         try:
             follow_up = followup_record_outcome(
-                followup_id=follow_up.pk,
+                followup_id=pk,
                 outcome=serializer.validated_data["outcome"],
                 note=serializer.validated_data.get("note", ""),
                 actor=None,
             )
         except BookingRefused as refused:
+            if refused.code == "unknown_follow_up":
+                raise NotFound() from None
             if refused.code == "closed":
                 raise Conflict(refused.message) from None
             raise ValidationError({"outcome": [refused.message]}, code=refused.code) from None

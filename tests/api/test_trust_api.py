@@ -280,3 +280,16 @@ def test_follow_ups_are_listed_with_filters_and_their_outcome_recorded(client: C
     assert LedgerEntry.objects.filter(customer=bob, event_type__key="issue_resolved").count() == 1
     assert again.status_code == HTTPStatus.CONFLICT
     assert [row["id"] for row in closed["results"]] == [late.pk]
+
+
+def test_the_outcome_of_an_unknown_follow_up_is_a_404_and_stores_nothing(client: Client, key: str) -> None:
+    response = client.post(
+        "/api/v1/trust/followups/987654/outcome/",
+        {"outcome": "resolved"},
+        content_type="application/json",
+        headers={**key_auth(key), "Idempotency-Key": "outcome-unknown"},
+    )
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"] == PROBLEM
+    assert not IdempotencyRecord.objects.exists()
