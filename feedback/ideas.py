@@ -352,12 +352,5 @@ def idea_for(*, idea_id: int, customer: User) -> Idea | None:
     )
 
 
-def ideas_suggested_by(*, customer: User) -> QuerySet[Idea]:
-    """The customer's own suggestions that are not on the board (yet)."""
-    return Idea.objects.filter(author=customer, published=False, merged_into__isnull=True).order_by(
-        "-created_at"
-    )
-
-
 def comments_of(*, idea: Idea) -> QuerySet[IdeaComment]:
     return idea.comments.select_related("author").order_by("created_at", "pk")

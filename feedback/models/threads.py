@@ -104,10 +104,6 @@ class Thread(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
-    @property
-    def awaiting_first_answer(self) -> bool:
-        return self.promise == self.Promise.OPEN and self.first_reply_at is None
-
 
 class Message(models.Model):
     """One contribution to a thread: the customer's, an agent's reply, or an internal note."""
