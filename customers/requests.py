@@ -193,9 +193,10 @@ def data_requests_flag_overdue() -> int:
     ).order_by("pk")
     for request in overdue:
         with transaction.atomic():
-            claimed = DataRequest.objects.filter(pk=request.pk, overdue_at__isnull=True).update(
-                overdue_at=now
-            )
+            # Re-checked in the claim: a request completed or erased since the scan is not overdue.
+            claimed = DataRequest.objects.filter(
+                pk=request.pk, overdue_at__isnull=True, status__in=DataRequest.OPEN, customer__isnull=False
+            ).update(overdue_at=now)
             if claimed != 1 or request.customer_id is None:
                 continue
             event_publish(
