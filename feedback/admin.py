@@ -402,6 +402,11 @@ class IdeaStaffForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("merge_into") and data.get("published") and not self.instance.published:
+            # idea_publish refuses it after the merge; say so before anything is written.
+            self.add_error(
+                "published", gettext("A merged idea cannot be published; publish the one it was merged into.")
+            )
         try:
             if data.get("description"):
                 text_clean(data["description"])

@@ -76,6 +76,34 @@ def test_an_agent_merges_a_duplicate_from_its_page(client: Client) -> None:
     assert original.votes_count == 1
 
 
+def test_merging_a_suggestion_while_publishing_it_is_refused_before_anything_is_written(
+    client: Client,
+) -> None:
+    client.force_login(agent())
+    original = published_idea(customer(), title="Original")
+    draft = idea_suggest(author=customer(), title="Draft", description="x")
+
+    response = client.post(
+        f"{IDEAS}{draft.pk}/change/", _form(draft, published="on", merge_into=str(original.pk))
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "A merged idea cannot be published" in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.published, draft.merged_into) == (False, None)
+
+
+def test_adding_an_idea_merged_and_published_at_once_creates_nothing(client: Client) -> None:
+    client.force_login(agent())
+    original = published_idea(customer(), title="Original")
+    blank = Idea(title="New", description="y", published=True)
+
+    response = client.post(f"{IDEAS}add/", _form(blank, merge_into=str(original.pk)))
+
+    assert response.status_code == HTTPStatus.OK
+    assert list(Idea.objects.values_list("title", flat=True)) == ["Original"]
+
+
 def test_idea_text_is_escaped_in_the_admin(client: Client) -> None:
     client.force_login(agent())
     idea = published_idea(customer(), title="<script>alert(1)</script>")
