@@ -165,8 +165,12 @@ def attachment_download(request: HttpRequest, token: str) -> FileResponse:
     customer = attachment.message.thread.customer
     if user.is_staff and customer is not None:
         staff_access_record(staff=user, customer=customer, view="feedback:attachment")
+    try:
+        stream = attachment.file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (restored backup, manual clean-up)
+        raise Http404 from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        stream,
         content_type=attachment.content_type,
         as_attachment=not attachment.is_image,
         filename=attachment.name,

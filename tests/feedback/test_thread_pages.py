@@ -224,6 +224,17 @@ def test_the_owner_downloads_an_attachment_with_its_real_type(client: Client) ->
     assert "private" in response["Cache-Control"]
 
 
+def test_an_attachment_whose_file_is_gone_is_a_404_not_a_500(client: Client) -> None:
+    alice = _signed_in(client)
+    thread(alice, files=[png()])
+    attachment = Attachment.objects.get()
+    attachment.file.storage.delete(attachment.file.name)
+
+    response = client.get(f"/feedback/attachments/{attachment.token}/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
 def test_an_agent_downloads_an_attachment_and_it_is_logged_for_the_customer(client: Client) -> None:
     alice = customer()
     thread(alice, files=[pdf()])
