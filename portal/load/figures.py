@@ -76,12 +76,9 @@ def figures_table(rows: list[StepFigures]) -> str:
     return "\n".join(lines)
 
 
-def after_ramp(samples: list[Sample], seconds: float) -> list[Sample]:
-    """The samples made ``seconds`` or more after the first one (the steady state, once everyone is in)."""
-    if not samples:
-        return []
-    start = min(sample.at for sample in samples)
-    return [sample for sample in samples if sample.at >= start + seconds]
+def within(samples: Iterable[Sample], start: float, end: float) -> list[Sample]:
+    """The samples made between ``start`` and ``end`` (epoch seconds): the measured window."""
+    return [sample for sample in samples if start <= sample.at <= end]
 
 
 def page_views_p95(samples: Iterable[Sample], page_steps: Iterable[str]) -> float:

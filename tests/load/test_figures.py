@@ -4,11 +4,11 @@ import pytest
 
 from portal.load.figures import (
     Sample,
-    after_ramp,
     figures_table,
     page_views_p95,
     percentile,
     step_figures,
+    within,
 )
 
 
@@ -47,11 +47,15 @@ def test_each_step_gets_its_figures_and_a_last_row_sums_them_up() -> None:
     assert table.splitlines()[2].split()[-1] == "1"
 
 
-def test_the_steady_state_starts_a_given_time_after_the_first_request() -> None:
-    samples = [Sample("sign in", 900.0, ok=True, at=100.0), Sample("privacy center", 50.0, ok=True, at=112.0)]
-    assert after_ramp(samples, 10) == samples[1:]
-    assert after_ramp(samples, 0) == samples
-    assert after_ramp([], 10) == []
+def test_the_measured_window_holds_only_the_requests_made_within_it() -> None:
+    samples = [
+        Sample("sign in", 900.0, ok=True, at=100.0),
+        Sample("privacy center", 50.0, ok=True, at=112.0),
+        Sample("privacy center", 70.0, ok=True, at=173.0),
+    ]
+    assert within(samples, 112.0, 172.0) == samples[1:2]
+    assert within(samples, 0.0, 200.0) == samples
+    assert within([], 0.0, 200.0) == []
 
 
 def test_the_page_view_p95_counts_only_page_steps() -> None:

@@ -16,7 +16,9 @@ from portal.load.run import Options, run
 
 def add_load_arguments(parser: CommandParser) -> None:
     parser.add_argument("--users", type=int, default=50, help="concurrent simulated people (default 50)")
-    parser.add_argument("--seconds", type=int, default=60, help="length of the load (default 60)")
+    parser.add_argument(
+        "--seconds", type=int, default=60, help="seconds measured once all have signed in (default 60)"
+    )
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="people started per second (default 5)")
     parser.add_argument("--customers", type=int, default=300, help="demo customers seeded (default 300)")
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn sync workers (default 4)")
