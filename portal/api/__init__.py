@@ -20,7 +20,11 @@ Adding an endpoint
 - **Retries**: decorate a POST handler with ``idempotency.idempotent``; it runs
   the handler in one transaction and honours ``Idempotency-Key``.
 - **Errors**: raise DRF exceptions or ``problems.Problem`` subclasses
-  (``Conflict``, ``StaleVersion``...); they become problem+json. List extra
+  (``Conflict``, ``StaleVersion``...); they become problem+json. Let the
+  refusals of the services through: ``problems.REFUSALS`` maps each refusal
+  class (and code) to its problem type, so map a new refusal there; a view
+  names the request field a refusal of invalid input is about in
+  ``refusal_fields`` (refusal code → field, ``"*"`` for any other). List extra
   problem statuses a view can answer in ``problem_responses`` (e.g.
   ``{"POST": {409: ["conflict"]}}``) so the schema documents them; 401, 403,
   429, 400, 404, 413 and 415 are added automatically where they apply.
