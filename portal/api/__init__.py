@@ -11,7 +11,8 @@ Adding an endpoint
 - **An integration endpoint** (another system of the company): derive from
   ``integration_views.IntegrationView`` and declare ``required_scopes`` (a list,
   or a mapping from HTTP method to a list); add new scopes to ``models.Scope``
-  (no migration needed). Name customers with ``CustomerRefQuerySerializer`` /
+  (no migration needed). Name customers with ``CustomerRefSerializer`` (a
+  body; ``CustomerRefQuerySerializer`` for a query string) /
   ``external_ids.customer_find`` and write reads of a customer's data to their
   access log with ``IntegrationView.customer_data`` or
   ``customers.access.system_access_record``.
