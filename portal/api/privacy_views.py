@@ -160,9 +160,7 @@ class DataRequestCancelView(CustomerView):
         ],
     )
     def post(self, request: Request, pk: int) -> Response:
-        person = self.person()
-        get_object_or_404(DataRequest, pk=pk, customer=person)
-        cancelled = data_request_cancel(customer=person, request_id=pk)
+        cancelled = data_request_cancel(customer=self.person(), request_id=pk)
         return Response(DataRequestSerializer(cancelled).data)
 
 

@@ -189,6 +189,7 @@ REFUSALS: tuple[RefusalProblem, ...] = (
     RefusalProblem(feedback.FeedbackRefused, "invalid"),
     RefusalProblem(StaleConsentForm, "stale-version"),
     RefusalProblem(ConsentRefused, "invalid"),
+    RefusalProblem(DataRequestRefused, "not-found", code="unknown"),
     RefusalProblem(DataRequestRefused, "forbidden", code="staff"),
     RefusalProblem(DataRequestRefused, "conflict", code="already_open"),
     RefusalProblem(DataRequestRefused, "conflict", code="not_cancellable"),
