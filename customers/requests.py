@@ -134,7 +134,12 @@ def data_request_erasure(*, customer: User) -> DataRequest:
 
 
 def data_request_cancel(*, customer: User, request_id: int) -> DataRequest:
-    """Cancel a scheduled erasure during its grace period."""
+    """Cancel a scheduled erasure during its grace period.
+
+    Refuses with ``unknown`` an id that is not one of the customer's requests
+    (another customer's is unknown too), and with ``not_cancellable`` one of
+    theirs that is not a scheduled erasure (any more).
+    """
     with transaction.atomic():
         _lock_customer(customer.pk)
         cancelled = DataRequest.objects.filter(
@@ -144,6 +149,8 @@ def data_request_cancel(*, customer: User, request_id: int) -> DataRequest:
             status=DataRequest.Status.SCHEDULED,
         ).update(status=DataRequest.Status.CANCELLED, cancelled_at=timezone.now())
         if cancelled != 1:
+            if not DataRequest.objects.filter(pk=request_id, customer=customer).exists():
+                raise DataRequestRefused(_("There is no such request."), code="unknown")
             raise DataRequestRefused(_("This request can no longer be cancelled."), code="not_cancellable")
     return DataRequest.objects.get(pk=request_id)
 

@@ -11,7 +11,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -210,10 +210,11 @@ def erasure_request(request: HttpRequest) -> HttpResponse:
 def data_request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a scheduled erasure during its grace period."""
     customer = _customer(request)
-    get_object_or_404(DataRequest, pk=pk, customer=customer)
     try:
         data_request_cancel(customer=customer, request_id=pk)
     except DataRequestRefused as refusal:
+        if refusal.code == "unknown":  # none, or another customer's
+            raise Http404 from refusal
         messages.error(request, refusal.message)
         return render(
             request,

@@ -11,7 +11,8 @@ Adding an endpoint
 - **An integration endpoint** (another system of the company): derive from
   ``integration_views.IntegrationView`` and declare ``required_scopes`` (a list,
   or a mapping from HTTP method to a list); add new scopes to ``models.Scope``
-  (no migration needed). Name customers with ``CustomerRefQuerySerializer`` /
+  (no migration needed). Name customers with ``CustomerRefSerializer`` (a
+  body; ``CustomerRefQuerySerializer`` for a query string) /
   ``external_ids.customer_find`` and write reads of a customer's data to their
   access log with ``IntegrationView.customer_data`` or
   ``customers.access.system_access_record``.
@@ -20,7 +21,11 @@ Adding an endpoint
 - **Retries**: decorate a POST handler with ``idempotency.idempotent``; it runs
   the handler in one transaction and honours ``Idempotency-Key``.
 - **Errors**: raise DRF exceptions or ``problems.Problem`` subclasses
-  (``Conflict``, ``StaleVersion``...); they become problem+json. List extra
+  (``Conflict``, ``StaleVersion``...); they become problem+json. Let the
+  refusals of the services through: ``problems.REFUSALS`` maps each refusal
+  class (and code) to its problem type, so map a new refusal there; a view
+  names the request field a refusal of invalid input is about in
+  ``refusal_fields`` (refusal code → field, ``"*"`` for any other). List extra
   problem statuses a view can answer in ``problem_responses`` (e.g.
   ``{"POST": {409: ["conflict"]}}``) so the schema documents them; 401, 403,
   429, 400, 404, 413 and 415 are added automatically where they apply.

@@ -13,12 +13,11 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import filters, generics
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customers.consents import ConsentChange, ConsentRefused, StaleConsentForm, consent_change, consent_matrix
+from customers.consents import ConsentChange, consent_change, consent_matrix
 from customers.models import ConsentRecord, Notification, User
 from customers.notifications import notifications_mark_read, notifications_of
 from portal.api.customer_serializers import (
@@ -34,7 +33,6 @@ from portal.api.customer_serializers import (
 from portal.api.filters import ConsentHistoryFilter, NotificationFilter
 from portal.api.idempotency import idempotent
 from portal.api.permissions import IsCustomer, caller_person
-from portal.api.problems import StaleVersion
 
 ME = ["me"]
 
@@ -125,6 +123,7 @@ class ConsentsView(CustomerView):
     """Your consents: what the company may contact you about, on which channel."""
 
     problem_responses = {"POST": {409: ["stale-version"]}}
+    refusal_fields = {"*": "changes"}
 
     @extend_schema(
         tags=ME,
@@ -176,14 +175,9 @@ class ConsentsView(CustomerView):
             )
             for change in serializer.validated_data["changes"]
         ]
-        try:
-            records = consent_change(
-                customer=person, changes=changes, source=ConsentRecord.Source.API, actor=person
-            )
-        except StaleConsentForm as refusal:
-            raise StaleVersion(refusal.message) from None
-        except ConsentRefused as refusal:
-            raise ValidationError({"changes": [refusal.message]}, code=refusal.code) from None
+        records = consent_change(
+            customer=person, changes=changes, source=ConsentRecord.Source.API, actor=person
+        )
         return Response(ConsentChangeResultSerializer({"recorded": records}).data)
 
 

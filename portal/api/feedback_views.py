@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from feedback.ideas import Sort, idea_vote, ideas_board
 from feedback.models import Idea, Thread, Topic
-from feedback.refusals import Conflict as FeedbackConflict
-from feedback.refusals import Expired, FeedbackRefused, Flooded, Missing, NotAllowed
 from feedback.threads import (
     conversation_of,
     message_post,
@@ -45,27 +43,13 @@ from portal.api.feedback_serializers import (
 )
 from portal.api.idempotency import idempotent
 from portal.api.pagination import CursorPage
-from portal.api.problems import Conflict, Problem
 
 FEEDBACK = ["me: feedback"]
 IDEAS = ["me: ideas"]
 
 
-def _refused(refusal: FeedbackRefused, field: str = "text") -> Exception:
-    """The API's answer to a refusal of the feedback services (their status, as a problem)."""
-    if isinstance(refusal, Flooded):
-        return Throttled(detail=refusal.message)
-    if isinstance(refusal, Missing):
-        return NotFound(refusal.message)
-    if isinstance(refusal, NotAllowed):
-        return PermissionDenied(refusal.message)
-    if isinstance(refusal, FeedbackConflict):
-        return Conflict(refusal.message)
-    if isinstance(refusal, Expired):
-        return Problem(refusal.message, problem="gone")
-    return ValidationError(
-        {refusal.code if refusal.code in ("kind", "topic", "rating") else field: [refusal.message]}
-    )
+# The request field a refusal of the feedback services is about, by its code.
+_REFUSAL_FIELDS = {"kind": "kind", "topic": "topic", "rating": "rating", "*": "text"}
 
 
 _THREAD = {
@@ -131,6 +115,7 @@ class ThreadListView(OwnedListView):
     queryset = Thread.objects.none()  # for the schema; get_queryset is the caller's own
     serializer_class = ThreadSerializer
     pagination_class = ThreadPage
+    refusal_fields = _REFUSAL_FIELDS
 
     def get_queryset(self) -> QuerySet[Thread]:
         return threads_of(customer=self.person())
@@ -169,16 +154,13 @@ class ThreadListView(OwnedListView):
         topic = Topic.objects.filter(key=data["topic"], active=True).first()
         if topic is None:
             raise ValidationError({"topic": [_("There is no topic with this key.")]}, code="unknown")
-        try:
-            thread = thread_submit(
-                customer=self.person(),
-                kind=data["kind"],
-                topic=topic,
-                text=data["text"],
-                rating=data.get("rating"),
-            )
-        except FeedbackRefused as refusal:
-            raise _refused(refusal) from None
+        thread = thread_submit(
+            customer=self.person(),
+            kind=data["kind"],
+            topic=topic,
+            text=data["text"],
+            rating=data.get("rating"),
+        )
         return Response(_detail(thread), status=201)
 
 
@@ -189,6 +171,8 @@ def _detail(thread: Thread) -> Any:
 
 
 class _OwnThread(CustomerView):
+    refusal_fields = _REFUSAL_FIELDS
+
     def thread(self, pk: int) -> Thread:
         thread = thread_of(customer=self.person(), thread_id=pk)
         if thread is None:
@@ -231,12 +215,7 @@ class ThreadReplyView(_OwnThread):
         thread = self.thread(pk)  # the wrong customer gets 404 before anything about the body
         serializer = ReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            message = message_post(
-                thread=thread, author=self.person(), text=serializer.validated_data["text"]
-            )
-        except FeedbackRefused as refusal:
-            raise _refused(refusal) from None
+        message = message_post(thread=thread, author=self.person(), text=serializer.validated_data["text"])
         return Response(MessageSerializer(message).data, status=201)
 
 
@@ -256,10 +235,7 @@ class ThreadResolveView(_OwnThread):
         ],
     )
     def post(self, request: Request, pk: int) -> Response:
-        try:
-            thread = thread_resolve(thread=self.thread(pk), actor=self.person())
-        except FeedbackRefused as refusal:
-            raise _refused(refusal) from None
+        thread = thread_resolve(thread=self.thread(pk), actor=self.person())
         return Response(_detail(thread))
 
 
@@ -276,10 +252,7 @@ class ThreadReopenView(_OwnThread):
         examples=[OpenApiExample("Reopened", value={**_DETAIL, "status": "in_progress"})],
     )
     def post(self, request: Request, pk: int) -> Response:
-        try:
-            thread = thread_reopen(thread=self.thread(pk), actor=self.person())
-        except FeedbackRefused as refusal:
-            raise _refused(refusal) from None
+        thread = thread_reopen(thread=self.thread(pk), actor=self.person())
         return Response(_detail(thread))
 
 
@@ -343,6 +316,7 @@ class IdeaListView(CustomerView, generics.ListAPIView):  # type: ignore[type-arg
 
 class IdeaVoteView(CustomerView):
     problem_responses = {"POST": {409: ["conflict"]}, "DELETE": {409: ["conflict"]}}
+    refusal_fields = _REFUSAL_FIELDS
 
     @extend_schema(
         tags=IDEAS,
@@ -368,9 +342,7 @@ class IdeaVoteView(CustomerView):
 
     def _vote(self, pk: int, *, vote: bool) -> Response:
         person = self.person()
-        try:  # an unpublished, merged or unknown idea is the service's Missing: a 404
-            idea_vote(idea_id=pk, customer=person, vote=vote)
-        except FeedbackRefused as refusal:
-            raise _refused(refusal) from None
+        # An unpublished, merged or unknown idea is the service's Missing: a 404.
+        idea_vote(idea_id=pk, customer=person, vote=vote)
         idea = ideas_board(customer=person).get(pk=pk)
         return Response(IdeaSerializer(idea).data)

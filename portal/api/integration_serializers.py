@@ -25,8 +25,8 @@ class CustomerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class CustomerRefQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """Exactly one way to name the customer, in the query string (read it with :meth:`validated`)."""
+class CustomerRefSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Exactly one way to name the customer: the portal's id, the email address or your external id."""
 
     customer = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text=gettext_lazy("The portal's customer id.")
@@ -36,16 +36,28 @@ class CustomerRefQuerySerializer(serializers.Serializer):  # type: ignore[type-a
         required=False, max_length=200, help_text=gettext_lazy("Your system's id for the customer.")
     )
     names: tuple[str, ...] = ("customer", "email", "external_id")
-    _instance: CustomerRefQuerySerializer | None = None
+    # The field that "name the customer in exactly one way" is reported on; None: the whole input.
+    one_of_field: str | None = None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [name for name in self.names if name in attrs]
         if len(given) != 1:
-            raise serializers.ValidationError(
-                _("Name the customer in exactly one way: %(names)s.") % {"names": ", ".join(self.names)},
-                code="one_of",
-            )
+            message = _("Name the customer in exactly one way: %(names)s.") % {"names": ", ".join(self.names)}
+            detail = [message] if self.one_of_field is None else {self.one_of_field: [message]}
+            raise serializers.ValidationError(detail, code="one_of")
         return attrs
+
+    @staticmethod
+    def ref_of(data: dict[str, Any]) -> CustomerRef:
+        return CustomerRef(
+            customer_id=data.get("customer"), email=data.get("email"), external_id=data.get("external_id")
+        )
+
+
+class CustomerRefQuerySerializer(CustomerRefSerializer):
+    """The customer named in the query string (read it with :meth:`validated`)."""
+
+    _instance: CustomerRefQuerySerializer | None = None
 
     @classmethod
     def validated(cls, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,12 +96,6 @@ class CustomerRefQuerySerializer(serializers.Serializer):  # type: ignore[type-a
             template.fields  # noqa: B018  (binds the fields once)
             cls._instance = template
         return template
-
-    @staticmethod
-    def ref_of(data: dict[str, Any]) -> CustomerRef:
-        return CustomerRef(
-            customer_id=data.get("customer"), email=data.get("email"), external_id=data.get("external_id")
-        )
 
 
 class LookupQuerySerializer(CustomerRefQuerySerializer):

@@ -21,7 +21,6 @@ from customers.access import system_access_record
 from customers.models import User
 from portal.api.consent_check import UnknownPurposeOrChannel, consent_check
 from portal.api.external_ids import (
-    ExternalIdTaken,
     customer_find,
     external_id_of,
     external_id_remove,
@@ -37,7 +36,6 @@ from portal.api.integration_serializers import (
 )
 from portal.api.models import ApiKey, Scope, System
 from portal.api.permissions import HasScope, caller_key
-from portal.api.problems import Conflict
 
 CUSTOMERS = ["customers"]
 CONSENT = ["consent check"]
@@ -138,12 +136,9 @@ class ExternalIdView(IntegrationView):
         serializer = ExternalIdSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = self.customer_or_404(pk)
-        try:
-            external = external_id_store(
-                system=self.system(), customer=customer, value=serializer.validated_data["value"]
-            )
-        except ExternalIdTaken as taken:
-            raise Conflict(str(taken)) from None
+        external = external_id_store(
+            system=self.system(), customer=customer, value=serializer.validated_data["value"]
+        )
         return Response({"customer": customer.pk, "value": external.value, "updated_at": external.updated_at})
 
     @extend_schema(

@@ -16,16 +16,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from customers.exports import ExportExpired, export_file
+from customers.exports import export_file
 from customers.forms import ErasureForm
 from customers.models import DataRequest
 from customers.proof import consent_receipt_response
 from customers.requests import (
-    DataRequestRefused,
     data_request_cancel,
     data_request_erasure,
     data_request_export,
@@ -34,7 +33,6 @@ from customers.requests import (
 from portal.api.customer_views import CustomerView, OwnedListView
 from portal.api.idempotency import idempotent
 from portal.api.privacy_serializers import DataRequestCreateSerializer, DataRequestSerializer
-from portal.api.problems import Conflict, Problem
 
 REQUESTS = ["me: data requests"]
 
@@ -53,14 +51,6 @@ _REQUEST = {
 }
 
 
-def _refused(refusal: DataRequestRefused) -> Exception:
-    if refusal.code == "staff":
-        return PermissionDenied(refusal.message)
-    if refusal.code in ("already_open", "not_cancellable"):
-        return Conflict(refusal.message)
-    return ValidationError({"kind": [refusal.message]}, code=refusal.code)
-
-
 @extend_schema_view(
     get=extend_schema(
         tags=REQUESTS,
@@ -74,6 +64,7 @@ class DataRequestListView(OwnedListView):
     queryset = DataRequest.objects.none()  # for the schema; get_queryset is the caller's own
     serializer_class = DataRequestSerializer
     problem_responses = {"POST": {409: ["conflict"]}}
+    refusal_fields = {"*": "kind"}
 
     def get_queryset(self) -> QuerySet[DataRequest]:
         return data_requests_of(customer=self.person())
@@ -114,24 +105,21 @@ class DataRequestListView(OwnedListView):
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(serializer.validated_data)
         person = self.person()
-        try:
-            if data["kind"] == DataRequest.Kind.EXPORT:
-                created = data_request_export(customer=person)
-            else:
-                form = ErasureForm(
-                    {key: data[key] for key in ("password", "code", "confirm") if key in data},
-                    user=person,
-                    request=request._request,
-                )
-                if not form.is_valid():
-                    errors = {
-                        ("password" if field == "__all__" else field): [str(message) for message in messages]
-                        for field, messages in form.errors.items()
-                    }
-                    raise ValidationError(errors, code="reauthentication")
-                created = data_request_erasure(customer=person)
-        except DataRequestRefused as refusal:
-            raise _refused(refusal) from None
+        if data["kind"] == DataRequest.Kind.EXPORT:
+            created = data_request_export(customer=person)
+        else:
+            form = ErasureForm(
+                {key: data[key] for key in ("password", "code", "confirm") if key in data},
+                user=person,
+                request=request._request,
+            )
+            if not form.is_valid():
+                errors = {
+                    ("password" if field == "__all__" else field): [str(message) for message in messages]
+                    for field, messages in form.errors.items()
+                }
+                raise ValidationError(errors, code="reauthentication")
+            created = data_request_erasure(customer=person)
         return Response(DataRequestSerializer(created).data, status=201)
 
 
@@ -172,12 +160,7 @@ class DataRequestCancelView(CustomerView):
         ],
     )
     def post(self, request: Request, pk: int) -> Response:
-        person = self.person()
-        get_object_or_404(DataRequest, pk=pk, customer=person)
-        try:
-            cancelled = data_request_cancel(customer=person, request_id=pk)
-        except DataRequestRefused as refusal:
-            raise _refused(refusal) from None
+        cancelled = data_request_cancel(customer=self.person(), request_id=pk)
         return Response(DataRequestSerializer(cancelled).data)
 
 
@@ -200,10 +183,7 @@ class DataRequestDownloadView(CustomerView):
     def get(self, request: Request, pk: int) -> FileResponse:
         person = self.person()
         own = get_object_or_404(DataRequest, pk=pk, customer=person, kind=DataRequest.Kind.EXPORT)
-        try:
-            data_request, path = export_file(customer=person, request_id=pk, token=own.download_token or "-")
-        except ExportExpired:
-            raise Problem(problem="gone") from None
+        data_request, path = export_file(customer=person, request_id=pk, token=own.download_token or "-")
         stamp = timezone.localtime(data_request.completed_at).strftime("%Y%m%d")
         response = FileResponse(
             path.open("rb"),

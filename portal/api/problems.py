@@ -1,8 +1,9 @@
 """One format for every error of the API: RFC 9457 ``application/problem+json``.
 
 ``{"type", "title", "status", "detail", "instance"}``, plus ``errors`` (one
-entry per field) for invalid input. DRF's exceptions become problems in
-:func:`problem_exception_handler`; everything else under ``/api/`` (unknown
+entry per field) for invalid input. DRF's exceptions, and the refusals of the
+services (``REFUSALS``), become problems in :func:`problem_exception_handler`;
+everything else under ``/api/`` (unknown
 URLs, oversize bodies, crashes) in :class:`portal.api.middleware.ApiProblemMiddleware`.
 Each problem type is a URL that describes itself (``/api/v1/problems/<slug>/``).
 """
@@ -10,6 +11,7 @@ Each problem type is a URL that describes itself (``/api/v1/problems/<slug>/``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -19,8 +21,16 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+from customers.consents import ConsentRefused, StaleConsentForm
+from customers.exports import ExportExpired
+from customers.requests import DataRequestRefused
+from feedback import refusals as feedback
+from portal.api.external_ids import ExternalIdTaken
+from trust.accounts import BookingRefused
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "/api/v1/problems/"
@@ -156,6 +166,74 @@ class IdempotencyKeyReused(Problem):
     problem = "idempotency-key-reused"
 
 
+@dataclass(frozen=True)
+class RefusalProblem:
+    """The problem type (so the status and title) the API answers a refusal of a service with."""
+
+    refusal: type[Exception]
+    problem: str
+    code: str | None = None  # only refusals with this code; None: every refusal of the class
+
+    def matches(self, refusal: Exception) -> bool:
+        return isinstance(refusal, self.refusal) and self.code in (None, getattr(refusal, "code", None))
+
+
+# A view lets the refusals of the services it calls through; each is answered by the first row
+# that matches it, so a code or a subclass comes before its class.
+REFUSALS: tuple[RefusalProblem, ...] = (
+    RefusalProblem(feedback.Flooded, "throttled"),
+    RefusalProblem(feedback.Missing, "not-found"),
+    RefusalProblem(feedback.NotAllowed, "forbidden"),
+    RefusalProblem(feedback.Conflict, "conflict"),
+    RefusalProblem(feedback.Expired, "gone"),
+    RefusalProblem(feedback.FeedbackRefused, "invalid"),
+    RefusalProblem(StaleConsentForm, "stale-version"),
+    RefusalProblem(ConsentRefused, "invalid"),
+    RefusalProblem(DataRequestRefused, "not-found", code="unknown"),
+    RefusalProblem(DataRequestRefused, "forbidden", code="staff"),
+    RefusalProblem(DataRequestRefused, "conflict", code="already_open"),
+    RefusalProblem(DataRequestRefused, "conflict", code="not_cancellable"),
+    RefusalProblem(DataRequestRefused, "invalid"),
+    RefusalProblem(ExportExpired, "gone"),
+    RefusalProblem(BookingRefused, "not-found", code="unknown_follow_up"),
+    RefusalProblem(BookingRefused, "conflict", code="closed"),
+    RefusalProblem(BookingRefused, "invalid"),
+    RefusalProblem(ExternalIdTaken, "conflict"),
+)
+
+
+def _refusal_message(refusal: Exception) -> str:
+    return str(getattr(refusal, "message", "") or refusal)
+
+
+def refusal_errors(refusal: Exception, *, fields: Mapping[str, str] | None = None) -> Any:
+    """The validation error detail of an invalid-input refusal: its message under its field, with its code.
+
+    ``fields`` maps the refusal's code to the request field it is about (``"*"``: any other code);
+    without a field the refusal is about the whole request.
+    """
+    code = str(getattr(refusal, "code", "invalid"))
+    fields = fields or {}
+    field = fields.get(code, fields.get("*"))
+    detail = [ErrorDetail(_refusal_message(refusal), code=code)]
+    return {field: detail} if field else detail
+
+
+def refusal_problem(refusal: Exception, *, view: object = None) -> exceptions.APIException | None:
+    """The API error a refusal of a service stands for (see REFUSALS); None for any other exception.
+
+    One of invalid input names the request field the view's ``refusal_fields`` (a mapping of
+    refusal codes to fields) gives.
+    """
+    row = next((row for row in REFUSALS if row.matches(refusal)), None)
+    if row is None:
+        return None
+    if row.problem == "invalid":
+        fields = getattr(view, "refusal_fields", None)  # read only now: it may look at the request body
+        return exceptions.ValidationError(refusal_errors(refusal, fields=fields))
+    return Problem(_refusal_message(refusal) or None, problem=row.problem)
+
+
 def problem_body(
     request: HttpRequest | None,
     *,
@@ -238,8 +316,14 @@ _SLUGS: list[tuple[type[exceptions.APIException], str]] = [
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's exception handler: every API error as a problem; None (→ 500) for real crashes."""
-    if isinstance(exc, Http404):
+    """DRF's exception handler: every API error as a problem; None (→ 500) for real crashes.
+
+    A refusal of a service becomes the problem REFUSALS maps it to (see :func:`refusal_problem`).
+    """
+    refused = refusal_problem(exc, view=context.get("view"))
+    if refused is not None:
+        exc = refused
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from portal.api.external_ids import CustomerRef
-from portal.api.serializers import ID_MAX, StrictSerializer
+from portal.api.integration_serializers import CustomerRefSerializer
+from portal.api.serializers import StrictSerializer
 from trust.models import Account, Band, FollowUp
 
 BULK_MAX = 1000
 
 
-class TrustEventSerializer(StrictSerializer):
+class TrustEventSerializer(CustomerRefSerializer, StrictSerializer):
     """One touchpoint to book: who, what, when, and your reference for it."""
 
-    customer = serializers.IntegerField(
-        required=False, min_value=1, max_value=ID_MAX, help_text=gettext_lazy("The portal's customer id.")
-    )
-    email = serializers.EmailField(required=False, help_text=gettext_lazy("The customer's email address."))
-    external_id = serializers.CharField(
-        required=False, max_length=200, help_text=gettext_lazy("Your system's id for the customer.")
-    )
     event_type = serializers.SlugField(
         max_length=50, help_text=gettext_lazy("The event type's key, e.g. complaint or praise.")
     )
@@ -42,27 +32,7 @@ class TrustEventSerializer(StrictSerializer):
         required=False, allow_blank=True, max_length=2000, help_text=gettext_lazy("Shown to staff.")
     )
 
-    names = ("customer", "email", "external_id")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        given = [name for name in self.names if name in attrs]
-        if len(given) != 1:
-            raise serializers.ValidationError(
-                {
-                    "customer": [
-                        _("Name the customer in exactly one way: %(names)s.")
-                        % {"names": ", ".join(self.names)}
-                    ]
-                },
-                code="one_of",
-            )
-        return attrs
-
-    @staticmethod
-    def ref_of(data: dict[str, Any]) -> CustomerRef:
-        return CustomerRef(
-            customer_id=data.get("customer"), email=data.get("email"), external_id=data.get("external_id")
-        )
+    one_of_field = "customer"
 
 
 class TrustEventBulkSerializer(StrictSerializer):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,7 +25,7 @@ from portal.api.idempotency import idempotent
 from portal.api.integration_views import IntegrationView
 from portal.api.models import Scope, System
 from portal.api.pagination import CursorPage
-from portal.api.problems import Conflict, Problem
+from portal.api.problems import Problem, refusal_errors
 from portal.api.trust_serializers import (
     BULK_MAX,
     AccountSerializer,
@@ -36,7 +36,6 @@ from portal.api.trust_serializers import (
     TrustEventBulkSerializer,
     TrustEventSerializer,
 )
-from trust.accounts import BookingRefused
 from trust.ledger import Booking, BookingRequest, BookingsRefused, ledger_book, ledger_book_many
 from trust.models import Account, FollowUp
 from trust.outcomes import followup_record_outcome
@@ -44,15 +43,17 @@ from trust.scoring import NEUTRAL
 
 TRUST = ["trust"]
 
-# Which field of the request a refused booking is about.
-_REFUSED_FIELD = {"future": "occurred_at", "key": "reference", "erased": "customer", "staff": "customer"}
 
-
-def _refusal_errors(refused: BookingRefused, item: dict[str, Any]) -> dict[str, list[str]]:
-    field = _REFUSED_FIELD.get(refused.code, "event_type")
-    if field == "customer":
-        field = _customer_field(item)
-    return {field: [refused.message]}
+def _refusal_fields(item: dict[str, Any]) -> dict[str, str]:
+    """Which field of a booking request a refused booking is about, by the refusal's code."""
+    customer = _customer_field(item)
+    return {
+        "future": "occurred_at",
+        "key": "reference",
+        "erased": customer,
+        "staff": customer,
+        "*": "event_type",
+    }
 
 
 def _customer_field(item: dict[str, Any]) -> str:
@@ -115,6 +116,10 @@ class TrustEventView(IntegrationView):
     required_scopes = [Scope.TRUST_WRITE]
     idempotency_required = True
 
+    @property
+    def refusal_fields(self) -> dict[str, str]:
+        return _refusal_fields(self.request.data)
+
     @extend_schema(
         tags=TRUST,
         summary="Book a touchpoint on a customer's trust account",
@@ -152,17 +157,14 @@ class TrustEventView(IntegrationView):
         if customer_id is None:
             raise ValidationError(_unknown_customer(item), code="unknown")
         booking_request = _request_of(system, customer_id, item)
-        try:
-            booking = ledger_book(
-                customer_id=booking_request.customer_id,
-                event_type=booking_request.event_type,
-                key=booking_request.key,
-                occurred_at=booking_request.occurred_at,
-                source=booking_request.source,
-                note=booking_request.note,
-            )
-        except BookingRefused as refused:
-            raise ValidationError(_refusal_errors(refused, item), code=refused.code) from None
+        booking = ledger_book(
+            customer_id=booking_request.customer_id,
+            event_type=booking_request.event_type,
+            key=booking_request.key,
+            occurred_at=booking_request.occurred_at,
+            source=booking_request.source,
+            note=booking_request.note,
+        )
         account = _account(customer_id)
         body = {
             **_booked(booking, item["reference"]),
@@ -245,7 +247,7 @@ class TrustEventBulkView(IntegrationView):
             bookings = ledger_book_many(requests=requests)
         except BookingsRefused as refused:
             errors = {
-                str(index): _refusal_errors(refusal, items[index])
+                str(index): refusal_errors(refusal, fields=_refusal_fields(items[index]))
                 for index, refusal in sorted(refused.refusals.items())
             }
             raise ValidationError({"events": errors}) from None
@@ -341,6 +343,7 @@ class FollowUpListView(IntegrationView, generics.ListAPIView):  # type: ignore[t
 class FollowUpOutcomeView(IntegrationView):
     required_scopes = [Scope.FOLLOWUPS_WRITE]
     problem_responses = {"POST": {409: ["conflict"]}}
+    refusal_fields = {"*": "outcome"}
 
     @extend_schema(
         tags=TRUST,
@@ -369,17 +372,10 @@ class FollowUpOutcomeView(IntegrationView):
     def post(self, request: Request, pk: int) -> Response:
         serializer = OutcomeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            follow_up = followup_record_outcome(
-                followup_id=pk,
-                outcome=serializer.validated_data["outcome"],
-                note=serializer.validated_data.get("note", ""),
-                actor=None,
-            )
-        except BookingRefused as refused:
-            if refused.code == "unknown_follow_up":
-                raise NotFound() from None
-            if refused.code == "closed":
-                raise Conflict(refused.message) from None
-            raise ValidationError({"outcome": [refused.message]}, code=refused.code) from None
+        follow_up = followup_record_outcome(
+            followup_id=pk,
+            outcome=serializer.validated_data["outcome"],
+            note=serializer.validated_data.get("note", ""),
+            actor=None,
+        )
         return Response(FollowUpSerializer(follow_up, context={"now": timezone.now()}).data)

@@ -72,6 +72,20 @@ def test_bad_feedback_is_a_400_naming_the_field_and_nothing_is_written(client: C
     assert not Thread.objects.exists()
 
 
+def test_a_text_the_service_refuses_is_named_with_the_services_reason(client: Client) -> None:
+    _signed_in(client)
+
+    response = client.post(
+        THREADS, {"kind": "question", "topic": "orders", "text": "   "}, content_type="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == [
+        {"field": "text", "detail": "Please write something: the text is empty.", "code": "empty"}
+    ]
+    assert not Thread.objects.exists()
+
+
 def test_the_conversation_never_shows_internal_notes(client: Client) -> None:
     alice = _signed_in(client)
     given = thread(alice)

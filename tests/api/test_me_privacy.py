@@ -17,7 +17,7 @@ from django.utils import timezone
 from pytest_django import Settings
 
 from customers.models import DataRequest, User
-from customers.requests import data_request_export
+from customers.requests import data_request_erasure, data_request_export
 from tests.api.credentials import token_auth
 from tests.factories import PASSWORD, customer
 
@@ -130,6 +130,34 @@ def test_another_customers_request_is_a_404_everywhere(
 
         assert response.status_code == HTTPStatus.NOT_FOUND, path
     assert client.get(REQUESTS).json()["results"] == []
+
+
+def test_cancelling_another_customers_scheduled_erasure_is_a_404_and_changes_nothing(
+    client: Client,
+) -> None:
+    request = data_request_erasure(customer=customer())
+    _signed_in(client)
+
+    response = client.post(f"{REQUESTS}{request.pk}/cancel/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"] == "application/problem+json"
+    request.refresh_from_db()
+    assert request.status == DataRequest.Status.SCHEDULED
+
+
+def test_cancelling_ones_finished_copy_of_the_data_is_a_409(
+    client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    alice = _signed_in(client)
+    request = _ready_export(alice, django_capture_on_commit_callbacks)
+
+    response = client.post(f"{REQUESTS}{request.pk}/cancel/")
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json()["type"] == "/api/v1/problems/conflict/"
+    request.refresh_from_db()
+    assert request.status == DataRequest.Status.COMPLETED
 
 
 def test_bad_input_is_a_400(client: Client) -> None:

@@ -10,6 +10,7 @@ from django.test import Client
 from pytest_django import Settings
 
 from customers.models import ConsentRecord
+from portal.api.problems import PROBLEM_TYPES, REFUSALS
 from tests.api.credentials import api_key, key_auth, token_auth
 from tests.factories import customer
 
@@ -191,6 +192,14 @@ def test_every_problem_type_url_describes_itself(client: Client) -> None:
     assert description.json()["title"] == body["title"]
     assert description.json()["status"] == 401
     _problem(client.get("/api/v1/problems/no-such-problem/"), HTTPStatus.NOT_FOUND)
+
+
+def test_every_refusal_row_names_a_problem_type_and_no_earlier_row_hides_it() -> None:
+    for index, row in enumerate(REFUSALS):
+        assert row.problem in PROBLEM_TYPES, row
+        for earlier in REFUSALS[:index]:
+            hides = issubclass(row.refusal, earlier.refusal) and earlier.code in (None, row.code)
+            assert not hides, f"{earlier} comes first and answers every refusal of {row}"
 
 
 def test_a_busy_key_is_counted_in_batches_and_still_limited_exactly_in_one_process(

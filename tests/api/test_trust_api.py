@@ -205,6 +205,19 @@ def test_a_batch_with_bad_items_books_nothing_and_names_every_bad_item(client: C
     assert not Account.objects.exists()
 
 
+def test_a_refused_item_of_a_batch_has_the_same_code_as_a_refused_single_booking(
+    client: Client, key: str
+) -> None:
+    alice = customer()
+    event = {"customer": alice.pk, "event_type": "no_such_type", "reference": "A1"}
+
+    single = _post(client, EVENTS, event, _headers(key, "k-1"))
+    batch = _post(client, BULK, {"events": [event]}, _headers(key, "k-2"))
+
+    assert _fields(single) == {"event_type": "unknown_type"}
+    assert _fields(batch) == {"events.0.event_type": "unknown_type"}
+
+
 def test_a_batch_is_idempotent_and_a_too_large_one_is_refused(client: Client, key: str) -> None:
     alice = customer()
     events = [{"customer": alice.pk, "event_type": "praise", "reference": f"A{n}"} for n in range(3)]
@@ -292,4 +305,5 @@ def test_the_outcome_of_an_unknown_follow_up_is_a_404_and_stores_nothing(client:
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response["Content-Type"] == PROBLEM
+    assert response.json()["detail"] == "This follow-up does not exist."
     assert not IdempotencyRecord.objects.exists()

@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from customers.exports import export_build, export_path, exports_purge
 from customers.models import DataRequest, Notification, OutgoingMail, User
-from customers.requests import data_request_export, months_after
+from customers.requests import (
+    DataRequestRefused,
+    data_request_cancel,
+    data_request_erasure,
+    data_request_export,
+    months_after,
+)
 from portal.models import Event, Job
 from tests.factories import PASSWORD, customer
 
@@ -350,3 +356,30 @@ def test_cancelling_an_unknown_request_is_404(client: Client) -> None:
     client.force_login(customer())
 
     assert client.post("/privacy/requests/999999/cancel/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_cancelling_another_customers_request_is_refused_as_unknown_and_changes_nothing() -> None:
+    request = data_request_erasure(customer=customer())
+
+    with pytest.raises(DataRequestRefused) as refused:
+        data_request_cancel(customer=customer(), request_id=request.pk)
+
+    assert refused.value.code == "unknown"
+    request.refresh_from_db()
+    assert request.status == DataRequest.Status.SCHEDULED
+
+
+def test_cancelling_ones_own_finished_request_is_refused_as_not_cancellable(
+    client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    alice = customer()
+    client.force_login(alice)
+    request = _export(alice, django_capture_on_commit_callbacks)
+
+    with pytest.raises(DataRequestRefused) as refused:
+        data_request_cancel(customer=alice, request_id=request.pk)
+    response = client.post(f"/privacy/requests/{request.pk}/cancel/")
+
+    assert refused.value.code == "not_cancellable"
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "can no longer be cancelled" in response.content.decode()
