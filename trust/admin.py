@@ -28,7 +28,7 @@ from customers.admin import UserAdmin as CustomerAdmin
 from customers.models import User
 from feedback.admin import ThreadAdmin
 from feedback.models import Thread
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, RefusableSaveAdmin
 from trust.accounts import BookingRefused
 from trust.charts import bar_chart, line_chart
 from trust.configuration import event_type_save, trust_settings, trust_settings_save
@@ -502,10 +502,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
+class FollowUpAdmin(RefusableSaveAdmin[FollowUp]):
     """Open follow-ups first, overdue at the top; the outcome closes one and books its entry."""
 
     form = FollowUpForm
+    refusals = (BookingRefused,)
     list_display = ["due", "customer", "reason", "band_pill", "suggested_action", "assigned_to", "status"]
     list_filter = ["status", OverdueFilter, AssignedFilter, "reason", "band", "mail_state"]
     search_fields = ["customer__email", "customer__full_name"]
@@ -580,20 +581,21 @@ class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
         )
 
     def save_model(self, request: HttpRequest, obj: FollowUp, form: Any, change: bool) -> None:
+        """Reassign, move and close through the services; the form asked their checks first.
+
+        A refusal only the write can know (closed by someone else meanwhile) is raised on:
+        the whole save rolls back, the reassignment too, and the form shows it.
+        """
         outcome = form.cleaned_data.get("record_outcome")
-        try:
-            if obj.status == FollowUp.Status.OPEN:
-                followup_update(follow_up=obj, assigned_to=obj.assigned_to, due_at=obj.due_at)
-            if outcome:
-                followup_record_outcome(
-                    followup_id=obj.pk,
-                    outcome=outcome,
-                    note=form.cleaned_data.get("outcome_note", ""),
-                    actor=_user(request),
-                )
-        except BookingRefused as refusal:
-            # e.g. the outcome's event type was switched off: say so, change nothing more.
-            self.message_user(request, refusal.message, messages.ERROR)
+        if obj.status == FollowUp.Status.OPEN:
+            followup_update(follow_up=obj, assigned_to=obj.assigned_to, due_at=obj.due_at)
+        if outcome:
+            followup_record_outcome(
+                followup_id=obj.pk,
+                outcome=outcome,
+                note=form.cleaned_data.get("outcome_note", ""),
+                actor=_user(request),
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: FollowUp | None = None) -> list[str]:
         if obj is not None and obj.status != FollowUp.Status.OPEN:

@@ -197,14 +197,15 @@ def followup_schedule(
         return follow_up
 
 
-def _assignee_check(assigned_to: User | None) -> None:
+def followup_assignee_check(*, assigned_to: User | None) -> None:
+    """Refuse an assignee who is not a support agent (or a superuser); nobody is fine."""
     if assigned_to is not None and not assigned_to.is_superuser and assigned_to.pk not in support_agents():
         raise BookingRefused(_("Follow-ups go to support agents."), code="assignee")
 
 
 def followup_update(*, follow_up: FollowUp, assigned_to: User | None, due_at: datetime) -> FollowUp:
     """Reassign an open follow-up or move its due date (an agent's edit)."""
-    _assignee_check(assigned_to)
+    followup_assignee_check(assigned_to=assigned_to)
     FollowUp.objects.filter(pk=follow_up.pk, status=FollowUp.Status.OPEN).update(
         assigned_to=assigned_to, due_at=due_at, updated_at=timezone.now()
     )
@@ -214,7 +215,7 @@ def followup_update(*, follow_up: FollowUp, assigned_to: User | None, due_at: da
 
 def followups_assign(*, followup_ids: list[int], assigned_to: User) -> int:
     """Assign the open ones of these follow-ups to an agent in one write; return how many."""
-    _assignee_check(assigned_to)
+    followup_assignee_check(assigned_to=assigned_to)
     return FollowUp.objects.filter(pk__in=followup_ids, status=FollowUp.Status.OPEN).update(
         assigned_to=assigned_to, updated_at=timezone.now()
     )
