@@ -60,7 +60,10 @@ class ScheduleFollowUpForm(forms.Form):
     due = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("What to do"), max_length=1000, widget=forms.TextInput(attrs={"size": 50}))
     assigned_to = forms.ModelChoiceField(
-        label=_("Assigned to"), queryset=User.objects.none(), required=False, empty_label=_("me")
+        label=_("Assigned to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("me if I am a support agent, otherwise nobody"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
