@@ -55,7 +55,12 @@ from trust.models import (
     TrustSettings,
 )
 from trust.outcomes import followup_record_outcome
-from trust.recompute import recompute_customer, recompute_start
+from trust.recompute import (
+    recompute_accounts_start,
+    recompute_customer,
+    recompute_send_again,
+    recompute_start,
+)
 from trust.scoring import NEUTRAL, Rules, band_of, contribution
 from trust.selectors import account_explanation, bands_for, open_follow_ups, score_history, source_url
 
@@ -631,15 +636,24 @@ class AccountAdmin(ReadOnlyAdmin):
     def band_pill(self, obj: Account) -> SafeString:
         return _band_pill(obj.band)
 
-    @admin.action(description=_("Recompute the selected accounts now"), permissions=["change"])
+    @admin.action(description=_("Recompute the selected accounts"), permissions=["change"])
     def recompute_selected(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        customers = list(User.objects.filter(pk__in=queryset.values("pk")[:500]))
-        for customer in customers:
-            recompute_customer(customer=customer)
+        """Queue a recompute run for the selected accounts (at most 500); the workers do it."""
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:500])
+        _run, created = recompute_accounts_start(customer_ids=ids, requested_by=_user(request))
+        if not created:
+            self.message_user(
+                request, gettext("A recompute of these accounts is already queued."), messages.WARNING
+            )
+            return
         self.message_user(
             request,
-            ngettext("%(count)d account recomputed.", "%(count)d accounts recomputed.", len(customers))
-            % {"count": len(customers)},
+            ngettext(
+                "A recompute of %(count)d account is queued; the recompute runs show its progress.",
+                "A recompute of %(count)d accounts is queued; the recompute runs show its progress.",
+                len(ids),
+            )
+            % {"count": len(ids)},
         )
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -685,15 +699,17 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
         if not request.user.is_superuser:
             self.message_user(request, gettext("Only superusers may do this."), messages.ERROR)
             return
-        from portal.jobs import job_enqueue
-
-        for run in queryset.filter(finished_at__isnull=True):
-            job_enqueue(
-                task="trust.recompute",
-                args=[run.pk, 0],
-                key=f"trust.recompute:{run.pk}:{timezone.now().isoformat()}",
+        runs = list(queryset.filter(finished_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+        sent = sum(recompute_send_again(run_id=run_id) for run_id in runs)
+        if sent < len(runs):
+            # A click again before the workers took the first: one send is enough.
+            self.message_user(
+                request,
+                gettext("A send of these chunks is already waiting; nothing was added."),
+                messages.WARNING,
             )
-        self.message_user(request, gettext("The unfinished chunks are sent again."))
+        if sent:
+            self.message_user(request, gettext("The unfinished chunks are sent again."))
 
 
 @admin.register(Dashboard)

@@ -14,7 +14,7 @@ from customers.models import User
 from portal.models import Job
 from tests.factories import agent, customer, privacy_officer, staff
 from trust.ledger import ledger_book
-from trust.models import EventType, FollowUp, LedgerEntry, RecomputeRun, TrustSettings
+from trust.models import Account, EventType, FollowUp, LedgerEntry, RecomputeRun, TrustSettings
 from trust.outcomes import followup_record_outcome
 from trust.recompute import recompute_all
 
@@ -366,3 +366,48 @@ def test_a_follow_up_closed_meanwhile_rolls_the_whole_save_back_and_says_so(
     follow_up.refresh_from_db()
     assert follow_up.assigned_to is None  # the reassignment before the refusal was rolled back too
     assert not LedgerEntry.objects.filter(customer=alice, event_type__key="follow_up_contact").exists()
+
+
+def test_recomputing_selected_accounts_queues_one_run_for_the_workers_and_says_so(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(agent())
+    alice, bob = customer(), customer()
+    for person in (alice, bob):
+        ledger_book(customer_id=person.pk, event_type="complaint", key=f"complaint:{person.pk}")
+    Account.objects.update(score=0)  # stale figures, as if a recompute had been missed
+    selection = {"action": "recompute_selected", "_selected_action": [alice.pk, bob.pk]}
+
+    with django_capture_on_commit_callbacks() as sends:
+        queued = client.post("/admin/trust/account/", selection, follow=True)
+        again = client.post("/admin/trust/account/", selection, follow=True)
+
+    assert "A recompute of 2 accounts is queued" in queued.content.decode()
+    assert "already queued" in again.content.decode()
+    [run] = RecomputeRun.objects.all()
+    assert sorted(run.chunks.values_list("first_id", "last_id")) == [(alice.pk, alice.pk), (bob.pk, bob.pk)]
+    assert set(Account.objects.values_list("score", flat=True)) == {0}  # nothing done in the request
+    with django_capture_on_commit_callbacks(execute=True):
+        for send in sends:
+            send()
+    assert 0 not in set(Account.objects.values_list("score", flat=True))
+    run.refresh_from_db()
+    assert run.finished_at is not None
+
+
+def test_sending_a_run_again_adds_one_job_however_often_it_is_clicked_while_it_waits(client: Client) -> None:
+    client.force_login(staff(None))
+    run = RecomputeRun.objects.create(key="stuck", reason="test")
+    selection = {"action": "send_again", "_selected_action": [run.pk]}
+    sends = Job.objects.filter(task="trust.recompute", args=[run.pk, 0])
+
+    client.post("/admin/trust/recomputerun/", selection)
+    second = client.post("/admin/trust/recomputerun/", selection, follow=True)
+
+    assert sends.count() == 1
+    assert "already waiting" in second.content.decode()
+
+    sends.update(state=Job.State.DONE)  # the workers took it; the run is still not finished
+    client.post("/admin/trust/recomputerun/", selection)
+
+    assert sends.count() == 2
