@@ -319,15 +319,20 @@ def _outcome_form(alex: User) -> dict[str, object]:
     }
 
 
-def test_an_outcome_the_ledger_would_refuse_is_refused_on_the_form_and_nothing_is_saved(
-    client: Client,
-) -> None:
+def _agent_with_an_unassigned_follow_up(client: Client) -> tuple[User, User, FollowUp]:
     alex = agent()
     client.force_login(alex)
     alice = customer()
     ledger_book(customer_id=alice.pk, event_type="data_request_overdue", key="k")
     follow_up = FollowUp.objects.get(customer=alice, reason="band")
     FollowUp.objects.filter(pk=follow_up.pk).update(assigned_to=None)
+    return alex, alice, follow_up
+
+
+def test_an_outcome_the_ledger_would_refuse_is_refused_on_the_form_and_nothing_is_saved(
+    client: Client,
+) -> None:
+    alex, _alice, follow_up = _agent_with_an_unassigned_follow_up(client)
     EventType.objects.filter(key="follow_up_contact").update(active=False)
 
     response = client.post(f"/admin/trust/followup/{follow_up.pk}/change/", _outcome_form(alex))
@@ -343,12 +348,7 @@ def test_an_outcome_the_ledger_would_refuse_is_refused_on_the_form_and_nothing_i
 def test_a_follow_up_closed_meanwhile_rolls_the_whole_save_back_and_says_so(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alex = agent()
-    client.force_login(alex)
-    alice = customer()
-    ledger_book(customer_id=alice.pk, event_type="data_request_overdue", key="k")
-    follow_up = FollowUp.objects.get(customer=alice, reason="band")
-    FollowUp.objects.filter(pk=follow_up.pk).update(assigned_to=None)
+    alex, alice, follow_up = _agent_with_an_unassigned_follow_up(client)
 
     def closed_meanwhile(**kwargs: Any) -> FollowUp:
         # Another agent closes it after the form's check, before this save's write.
