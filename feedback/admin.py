@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
@@ -39,7 +39,7 @@ from feedback.models import (
 from feedback.refusals import FeedbackRefused
 from feedback.texts import text_clean
 from feedback.threads import conversation_of, inbox, thread_agent_update, thread_assign
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, RefusableSaveAdmin
 from portal.roles import SUPPORT_AGENT
 
 ADMIN_CSS = {"all": ["feedback/admin.css"]}
@@ -133,10 +133,11 @@ class ThreadAgentForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin[Thread]):
+class ThreadAdmin(RefusableSaveAdmin[Thread]):
     """The support agents' inbox: overdue threads first."""
 
     form = ThreadAgentForm
+    refusals = (FeedbackRefused,)
     list_display = [
         "id",
         "overdue",
@@ -256,20 +257,20 @@ class ThreadAdmin(admin.ModelAdmin[Thread]):
         )
 
     def save_model(self, request: HttpRequest, obj: Thread, form: Any, change: bool) -> None:
-        """Write the agent's reply, note, assignment and status through the threads service."""
+        """Write the agent's reply, note, assignment and status through the threads service.
+
+        A refusal is raised on: the whole save rolls back and the form shows it (RefusableSaveAdmin).
+        """
         assert isinstance(request.user, User)
         status = form.cleaned_data["status"] if "status" in form.changed_data else None
-        try:
-            thread_agent_update(
-                thread=Thread.objects.get(pk=obj.pk),
-                agent=request.user,
-                status=status,
-                assigned_to=form.cleaned_data.get("assigned_to"),
-                reply=form.cleaned_data.get("reply", ""),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except FeedbackRefused as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
+        thread_agent_update(
+            thread=Thread.objects.get(pk=obj.pk),
+            agent=request.user,
+            status=status,
+            assigned_to=form.cleaned_data.get("assigned_to"),
+            reply=form.cleaned_data.get("reply", ""),
+            note=form.cleaned_data.get("note", ""),
+        )
 
     def change_view(
         self,
@@ -407,17 +408,20 @@ class IdeaStaffForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(
                 "published", gettext("A merged idea cannot be published; publish the one it was merged into.")
             )
-        try:
-            if data.get("description"):
-                text_clean(data["description"])
-        except FeedbackRefused as refusal:
-            self.add_error("description", refusal.message)
+        for name in ("description", "response_en", "response_de"):
+            # The ideas service cleans these texts with text_clean; ask it before anything is written.
+            if data.get(name):
+                try:
+                    text_clean(data[name])
+                except FeedbackRefused as refusal:
+                    self.add_error(name, refusal.message)
         return data
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin[Idea]):
+class IdeaAdmin(RefusableSaveAdmin[Idea]):
     form = IdeaStaffForm
+    refusals = (FeedbackRefused,)
     list_display = ["title", "status", "published", "votes_count", "author", "created_at", "merged_into"]
     list_filter = ["status", "published"]
     list_select_related = ["author", "merged_into"]
@@ -439,29 +443,29 @@ class IdeaAdmin(admin.ModelAdmin[Idea]):
         return False  # merge duplicates, decline the rest
 
     def save_model(self, request: HttpRequest, obj: Idea, form: Any, change: bool) -> None:
-        """Create or update the idea through the ideas service (publishing, status, merging)."""
+        """Create or update the idea through the ideas service (publishing, status, merging).
+
+        A refusal is raised on: the whole save (a new idea too) rolls back and the form shows it.
+        """
         assert isinstance(request.user, User)
         data = form.cleaned_data
-        try:
-            if not change:
-                created = idea_create_by_staff(
-                    actor=request.user, title=data["title"], description=data["description"]
-                )
-                obj.pk = created.pk
-                obj.refresh_from_db()
-            idea_staff_update(
-                idea=Idea.objects.get(pk=obj.pk),
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                published=data["published"],
-                status=data["status"],
-                response_en=data.get("response_en", ""),
-                response_de=data.get("response_de", ""),
-                merge_into=data.get("merge_into"),
+        if not change:
+            created = idea_create_by_staff(
+                actor=request.user, title=data["title"], description=data["description"]
             )
-        except FeedbackRefused as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
+            obj.pk = created.pk
+            obj.refresh_from_db()
+        idea_staff_update(
+            idea=Idea.objects.get(pk=obj.pk),
+            actor=request.user,
+            title=data["title"],
+            description=data["description"],
+            published=data["published"],
+            status=data["status"],
+            response_en=data.get("response_en", ""),
+            response_de=data.get("response_de", ""),
+            merge_into=data.get("merge_into"),
+        )
 
     def _publish(self, request: HttpRequest, queryset: QuerySet[Idea], published: bool) -> None:
         assert isinstance(request.user, User)

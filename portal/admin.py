@@ -1,8 +1,11 @@
-"""Admin branding and the operator's view of the outboxes."""
+"""Admin branding, the admins' shared behaviour, and the operator's view of the outboxes."""
 
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,6 +28,53 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+M = TypeVar("M", bound=Model)
+_REFUSED = "_portal_save_refused"
+
+
+class RefusableSaveAdmin(admin.ModelAdmin[M]):
+    """An admin whose saves go through services that may refuse.
+
+    Its form's ``clean()`` asks the services' own checks first, so a refusal
+    normally shows on the form and nothing is written. A refusal only the
+    write itself can know (someone changed the record since the check) is
+    raised out of ``save_model``/``save_related``: the admin's transaction
+    then rolls back the whole save, and the form is shown again with the
+    reason and without the success message.
+    """
+
+    refusals: tuple[type[Exception], ...] = ()
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.refusals as refusal:
+            setattr(request, _REFUSED, str(refusal))
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: M | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[M]]:
+        form: type[forms.ModelForm[M]] = super().get_form(request, obj, change, **kwargs)
+        found: str | None = getattr(request, _REFUSED, None)
+        if found is None:
+            return form
+        reason: str = found
+
+        class RefusedForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                super().clean()
+                raise forms.ValidationError(reason)
+
+        return RefusedForm
 
 
 @admin.register(Job)

@@ -28,7 +28,7 @@ from customers.admin import UserAdmin as CustomerAdmin
 from customers.models import User
 from feedback.admin import ThreadAdmin
 from feedback.models import Thread
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, RefusableSaveAdmin
 from trust.accounts import BookingRefused
 from trust.charts import bar_chart, line_chart
 from trust.configuration import event_type_save, trust_settings, trust_settings_save
@@ -55,7 +55,12 @@ from trust.models import (
     TrustSettings,
 )
 from trust.outcomes import followup_record_outcome
-from trust.recompute import recompute_customer, recompute_start
+from trust.recompute import (
+    recompute_accounts_start,
+    recompute_customer,
+    recompute_send_again,
+    recompute_start,
+)
 from trust.scoring import NEUTRAL, Rules, band_of, contribution
 from trust.selectors import account_explanation, bands_for, open_follow_ups, score_history, source_url
 
@@ -502,10 +507,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
+class FollowUpAdmin(RefusableSaveAdmin[FollowUp]):
     """Open follow-ups first, overdue at the top; the outcome closes one and books its entry."""
 
     form = FollowUpForm
+    refusals = (BookingRefused,)
     list_display = ["due", "customer", "reason", "band_pill", "suggested_action", "assigned_to", "status"]
     list_filter = ["status", OverdueFilter, AssignedFilter, "reason", "band", "mail_state"]
     search_fields = ["customer__email", "customer__full_name"]
@@ -580,20 +586,21 @@ class FollowUpAdmin(admin.ModelAdmin[FollowUp]):
         )
 
     def save_model(self, request: HttpRequest, obj: FollowUp, form: Any, change: bool) -> None:
+        """Reassign, move and close through the services; the form asked their checks first.
+
+        A refusal only the write can know (closed by someone else meanwhile) is raised on:
+        the whole save rolls back, the reassignment too, and the form shows it.
+        """
         outcome = form.cleaned_data.get("record_outcome")
-        try:
-            if obj.status == FollowUp.Status.OPEN:
-                followup_update(follow_up=obj, assigned_to=obj.assigned_to, due_at=obj.due_at)
-            if outcome:
-                followup_record_outcome(
-                    followup_id=obj.pk,
-                    outcome=outcome,
-                    note=form.cleaned_data.get("outcome_note", ""),
-                    actor=_user(request),
-                )
-        except BookingRefused as refusal:
-            # e.g. the outcome's event type was switched off: say so, change nothing more.
-            self.message_user(request, refusal.message, messages.ERROR)
+        if obj.status == FollowUp.Status.OPEN:
+            followup_update(follow_up=obj, assigned_to=obj.assigned_to, due_at=obj.due_at)
+        if outcome:
+            followup_record_outcome(
+                followup_id=obj.pk,
+                outcome=outcome,
+                note=form.cleaned_data.get("outcome_note", ""),
+                actor=_user(request),
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: FollowUp | None = None) -> list[str]:
         if obj is not None and obj.status != FollowUp.Status.OPEN:
@@ -629,15 +636,24 @@ class AccountAdmin(ReadOnlyAdmin):
     def band_pill(self, obj: Account) -> SafeString:
         return _band_pill(obj.band)
 
-    @admin.action(description=_("Recompute the selected accounts now"), permissions=["change"])
+    @admin.action(description=_("Recompute the selected accounts"), permissions=["change"])
     def recompute_selected(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        customers = list(User.objects.filter(pk__in=queryset.values("pk")[:500]))
-        for customer in customers:
-            recompute_customer(customer=customer)
+        """Queue a recompute run for the selected accounts (at most 500); the workers do it."""
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:500])
+        _run, created = recompute_accounts_start(customer_ids=ids, requested_by=_user(request))
+        if not created:
+            self.message_user(
+                request, gettext("A recompute of these accounts is already queued."), messages.WARNING
+            )
+            return
         self.message_user(
             request,
-            ngettext("%(count)d account recomputed.", "%(count)d accounts recomputed.", len(customers))
-            % {"count": len(customers)},
+            ngettext(
+                "A recompute of %(count)d account is queued; the recompute runs show its progress.",
+                "A recompute of %(count)d accounts is queued; the recompute runs show its progress.",
+                len(ids),
+            )
+            % {"count": len(ids)},
         )
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -683,15 +699,17 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
         if not request.user.is_superuser:
             self.message_user(request, gettext("Only superusers may do this."), messages.ERROR)
             return
-        from portal.jobs import job_enqueue
-
-        for run in queryset.filter(finished_at__isnull=True):
-            job_enqueue(
-                task="trust.recompute",
-                args=[run.pk, 0],
-                key=f"trust.recompute:{run.pk}:{timezone.now().isoformat()}",
+        runs = list(queryset.filter(finished_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+        sent = sum(recompute_send_again(run_id=run_id) for run_id in runs)
+        if sent < len(runs):
+            # A click again before the workers took the first: one send is enough.
+            self.message_user(
+                request,
+                gettext("A send of these chunks is already waiting; nothing was added."),
+                messages.WARNING,
             )
-        self.message_user(request, gettext("The unfinished chunks are sent again."))
+        if sent:
+            self.message_user(request, gettext("The unfinished chunks are sent again."))
 
 
 @admin.register(Dashboard)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,6 +154,27 @@ def followups_apply(
     return None
 
 
+def _open_manual(customer: User) -> FollowUp | None:
+    return (
+        FollowUp.objects.select_for_update()
+        .filter(customer=customer, reason=FollowUp.Reason.MANUAL, status=FollowUp.Status.OPEN)
+        .first()
+    )
+
+
+def _schedule_again(
+    current: FollowUp, *, due_at: datetime, note: str, assigned_to: User | None, now: datetime
+) -> FollowUp:
+    current.due_at = due_at
+    current.note = "\n".join(part for part in (current.note, note) if part)
+    current.triggers += 1
+    current.updated_at = now
+    if assigned_to is not None:
+        current.assigned_to = assigned_to
+    current.save(update_fields=["due_at", "note", "triggers", "updated_at", "assigned_to"])
+    return current
+
+
 def followup_schedule(
     *,
     customer: User,
@@ -162,49 +183,61 @@ def followup_schedule(
     actor: User,
     assigned_to: User | None = None,
 ) -> FollowUp:
-    """Schedule a follow-up by hand (staff): it never closes by itself and sends no automatic mail."""
+    """Schedule a follow-up by hand (staff): it never closes by itself and sends no automatic mail.
+
+    A customer has at most one open manual follow-up (a constraint): scheduling again adds
+    to it, also when two schedules arrive at once. A new one goes to ``assigned_to``, else
+    to the actor if they may take follow-ups, else to nobody.
+    """
     if customer.is_staff:
         raise BookingRefused(_("Staff members have no trust account."), code="staff")
+    followup_assignee_check(assigned_to=assigned_to)
+    now = timezone.now()
     with transaction.atomic():  # the follow-up and its event together
-        current = FollowUp.objects.filter(
-            customer=customer, reason=FollowUp.Reason.MANUAL, status=FollowUp.Status.OPEN
-        ).first()
-        now = timezone.now()
+        current = _open_manual(customer)
         if current is not None:
-            current.due_at = due_at
-            current.note = "\n".join(part for part in (current.note, note) if part)
-            current.triggers += 1
-            current.updated_at = now
-            if assigned_to is not None:
-                current.assigned_to = assigned_to
-            current.save(update_fields=["due_at", "note", "triggers", "updated_at", "assigned_to"])
-            return current
+            return _schedule_again(current, due_at=due_at, note=note, assigned_to=assigned_to, now=now)
         account = Account.objects.filter(pk=customer.pk).first()
-        follow_up = FollowUp.objects.create(
-            customer=customer,
-            reason=FollowUp.Reason.MANUAL,
-            band=account.band if account else Band.HEALTHY,
-            suggested_action=FollowUp.Action.AS_NOTED,
-            due_at=due_at,
-            assigned_to=assigned_to or actor,
-            note=note,
-            created_by=actor,
-            mail_state=FollowUp.MailState.NONE,
-            opened_at=now,
-            updated_at=now,
-        )
+        try:
+            with transaction.atomic():
+                follow_up = FollowUp.objects.create(
+                    customer=customer,
+                    reason=FollowUp.Reason.MANUAL,
+                    band=account.band if account else Band.HEALTHY,
+                    suggested_action=FollowUp.Action.AS_NOTED,
+                    due_at=due_at,
+                    assigned_to=assigned_to or (actor if _takes_follow_ups(actor) else None),
+                    note=note,
+                    created_by=actor,
+                    mail_state=FollowUp.MailState.NONE,
+                    opened_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # A schedule at the same moment opened it first (trust_followup_one_open_per_reason):
+            # add to that one, as if this one had come second.
+            current = _open_manual(customer)
+            if current is None:
+                raise
+            return _schedule_again(current, due_at=due_at, note=note, assigned_to=assigned_to, now=now)
         followup_created_announce(follow_up=follow_up)
         return follow_up
 
 
-def _assignee_check(assigned_to: User | None) -> None:
-    if assigned_to is not None and not assigned_to.is_superuser and assigned_to.pk not in support_agents():
+def _takes_follow_ups(user: User) -> bool:
+    """Support agents take follow-ups (the round-robin's circle, "assign to me"); superusers may."""
+    return user.is_superuser or user.pk in support_agents()
+
+
+def followup_assignee_check(*, assigned_to: User | None) -> None:
+    """Refuse an assignee who is not a support agent (or a superuser); nobody is fine."""
+    if assigned_to is not None and not _takes_follow_ups(assigned_to):
         raise BookingRefused(_("Follow-ups go to support agents."), code="assignee")
 
 
 def followup_update(*, follow_up: FollowUp, assigned_to: User | None, due_at: datetime) -> FollowUp:
     """Reassign an open follow-up or move its due date (an agent's edit)."""
-    _assignee_check(assigned_to)
+    followup_assignee_check(assigned_to=assigned_to)
     FollowUp.objects.filter(pk=follow_up.pk, status=FollowUp.Status.OPEN).update(
         assigned_to=assigned_to, due_at=due_at, updated_at=timezone.now()
     )
@@ -214,7 +247,7 @@ def followup_update(*, follow_up: FollowUp, assigned_to: User | None, due_at: da
 
 def followups_assign(*, followup_ids: list[int], assigned_to: User) -> int:
     """Assign the open ones of these follow-ups to an agent in one write; return how many."""
-    _assignee_check(assigned_to)
+    followup_assignee_check(assigned_to=assigned_to)
     return FollowUp.objects.filter(pk__in=followup_ids, status=FollowUp.Status.OPEN).update(
         assigned_to=assigned_to, updated_at=timezone.now()
     )

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import User
+from trust.accounts import BookingRefused
 from trust.configuration import trust_settings
-from trust.followups import support_agents
+from trust.followups import followup_assignee_check, support_agents
 from trust.models import EventType, FollowUp, TrustSettings
+from trust.outcomes import followup_outcome_check
 from trust.scoring import Rules
 from trust.whatif import WhatIf, whatif_event_type, whatif_rules
 
@@ -58,7 +60,10 @@ class ScheduleFollowUpForm(forms.Form):
     due = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("What to do"), max_length=1000, widget=forms.TextInput(attrs={"size": 50}))
     assigned_to = forms.ModelChoiceField(
-        label=_("Assigned to"), queryset=User.objects.none(), required=False, empty_label=_("me")
+        label=_("Assigned to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("me if I am a support agent, otherwise nobody"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -107,6 +112,27 @@ class FollowUpForm(forms.ModelForm):  # type: ignore[type-arg]
             field = self.fields["assigned_to"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = User.objects.filter(pk__in=support_agents()).order_by("full_name", "email")
+
+    def clean(self) -> dict[str, Any]:
+        """Ask the follow-up services' own checks, so a refused save writes nothing (not half)."""
+        data = super().clean() or {}
+        if self.instance.pk is None or self.instance.status != FollowUp.Status.OPEN:
+            return data
+        if "assigned_to" in self.fields and "assigned_to" in data:
+            try:
+                followup_assignee_check(assigned_to=data["assigned_to"])
+            except BookingRefused as refusal:
+                self.add_error("assigned_to", refusal.message)
+        if data.get("record_outcome"):
+            try:
+                followup_outcome_check(
+                    followup_id=self.instance.pk,
+                    outcome=data["record_outcome"],
+                    note=data.get("outcome_note", ""),
+                )
+            except BookingRefused as refusal:
+                self.add_error("record_outcome", refusal.message)
+        return data
 
 
 class _WhatIfForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -44,6 +44,7 @@ __all__ = [
     "BookingsRefused",
     "ledger_book",
     "ledger_book_many",
+    "ledger_check",
     "ledger_reverse",
 ]
 
@@ -127,6 +128,29 @@ def ledger_book(
         raise
     touch_at = entry.occurred_at if kind.touchpoint else None
     return _book(entry, half_life_days=kind.half_life_days, settings=settings, touch_at=touch_at, now=now)
+
+
+def ledger_check(
+    *,
+    customer_id: int,
+    event_type: str,
+    key: str,
+    points: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Refuse a booking :func:`ledger_book` would refuse, writing nothing (a form asks before a save)."""
+    _prepare(
+        customer_id=customer_id,
+        event_type=event_type,
+        key=key,
+        occurred_at=None,
+        points=points,
+        source="",
+        note=note,
+        actor=None,
+        now=now or timezone.now(),
+    )
 
 
 def _prepare(

@@ -36,6 +36,8 @@ last chunk to finish closes the run and records the day's figures.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +47,7 @@ from django.utils import timezone
 
 from customers.models import User
 from portal.jobs import job_enqueue
+from portal.models import Job
 from trust.announcements import band_changes_announce_set
 from trust.configuration import trust_settings
 from trust.followups import followups_apply_set
@@ -297,19 +300,74 @@ def recompute_start(
     chunk_size: int = CHUNK_SIZE,
 ) -> RecomputeRun:
     """Record a run with its chunks and enqueue its coordinator (once per ``key``)."""
+    return _run_start(
+        key=key,
+        reason=reason,
+        rebuild=rebuild,
+        requested_by=requested_by,
+        ranges=lambda: recompute_ranges(chunk_size=chunk_size),
+    )[0]
+
+
+def _run_start(
+    *,
+    key: str,
+    reason: str,
+    rebuild: bool,
+    requested_by: User | None,
+    ranges: Callable[[], list[tuple[int, int]]],
+) -> tuple[RecomputeRun, bool]:
     with transaction.atomic():
         run, created = RecomputeRun.objects.get_or_create(
             key=key[:100], defaults={"reason": reason[:200], "rebuild": rebuild, "requested_by": requested_by}
         )
         if created:
             RecomputeChunk.objects.bulk_create(
-                [
-                    RecomputeChunk(run=run, first_id=first, last_id=last)
-                    for first, last in recompute_ranges(chunk_size=chunk_size)
-                ]
+                [RecomputeChunk(run=run, first_id=first, last_id=last) for first, last in ranges()]
             )
             job_enqueue(task="trust.recompute", args=[run.pk, 0], key=f"trust.recompute:{run.pk}")
-    return run
+    return run, created
+
+
+def _key_while_pending(base: str, latest: Job | RecomputeRun | None, pending: bool) -> str:
+    """The key of ``latest`` (the newest with ``base``) while it waits, so asking again adds nothing;
+    once it is done, a key after it. Two requests at once compute the same key: one of them wins."""
+    if latest is not None and pending:
+        return latest.key
+    return f"{base}:after:{latest.pk if latest is not None else 0}"
+
+
+def _newest(model: type[Job] | type[RecomputeRun], base: str) -> Any:
+    return model.objects.filter(Q(key=base) | Q(key__startswith=f"{base}:")).order_by("-pk").first()
+
+
+def recompute_accounts_start(*, customer_ids: Sequence[int], requested_by: User) -> tuple[RecomputeRun, bool]:
+    """Rebuild these accounts from the ledger in the background: a run of one chunk per account.
+
+    Asking again for the same accounts while their run is unfinished returns that run
+    (``created`` False) and queues nothing.
+    """
+    ids = sorted(set(customer_ids))
+    base = "accounts:" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    latest: RecomputeRun | None = _newest(RecomputeRun, base)
+    return _run_start(
+        key=_key_while_pending(base, latest, latest is not None and latest.finished_at is None),
+        reason=f"{len(ids)} accounts selected in the admin",
+        rebuild=True,
+        requested_by=requested_by,
+        ranges=lambda: [(pk, pk) for pk in ids],
+    )
+
+
+def recompute_send_again(*, run_id: int) -> bool:
+    """Send an unfinished run's open chunks again; False when a send is still waiting (nothing added)."""
+    base = f"trust.recompute:{run_id}"
+    latest: Job | None = _newest(Job, base)
+    key = _key_while_pending(base, latest, latest is not None and latest.state == Job.State.PENDING)
+    if latest is not None and key == latest.key:
+        return False
+    job_enqueue(task="trust.recompute", args=[run_id, 0], key=key)
+    return True
 
 
 def recompute_fan_out(*, run_id: int, check: int = 0) -> int:

@@ -1,11 +1,13 @@
 """Moderating the idea board in admin: publish, decide with a public response, merge duplicates."""
 
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from feedback.ideas import idea_suggest, idea_vote
+import feedback.admin
+from feedback.ideas import idea_merge, idea_staff_update, idea_suggest, idea_vote
 from feedback.models import Idea
 from portal.models import Job
 from tests.factories import agent, customer
@@ -117,3 +119,30 @@ def test_customers_are_refused_by_the_idea_admin(client: Client) -> None:
     client.force_login(customer())
 
     assert client.get(IDEAS).status_code == HTTPStatus.FOUND
+
+
+def test_adding_an_idea_whose_merge_target_was_merged_meanwhile_creates_nothing_and_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alex = agent()
+    client.force_login(alex)
+    original, older = published_idea(customer(), title="Original"), published_idea(customer(), title="Older")
+
+    def target_merged_meanwhile(**kwargs: Any) -> Idea:
+        # Another agent merges the target after the form's check, before this save's write.
+        idea_merge(duplicate=original, into=older, actor=alex)
+        return idea_staff_update(**kwargs)
+
+    monkeypatch.setattr(feedback.admin, "idea_staff_update", target_merged_meanwhile)
+
+    response = client.post(
+        f"{IDEAS}add/", _form(Idea(title="New", description="y"), merge_into=str(original.pk)), follow=True
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "The target was itself merged" in page
+    assert "successfully" not in page
+    assert not Idea.objects.filter(
+        title="New"
+    ).exists()  # the idea created before the refusal was rolled back

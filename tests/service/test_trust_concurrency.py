@@ -1,16 +1,21 @@
-"""Concurrent bookings for one account on PostgreSQL: the balance always equals the sum of the entries."""
+"""Concurrent writes for one account on PostgreSQL: the balance always equals the sum of the entries,
+and a customer never has two open follow-ups for one reason."""
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from customers.models import User
-from tests.factories import customer
+from tests.factories import agent, customer
+from tests.service.conftest import wait_for
 from tests.service.trust_world import trust_world_create
+from trust.followups import followup_schedule
 from trust.ledger import Booking, ledger_book
-from trust.models import Account, AccountDecay, LedgerEntry
+from trust.models import Account, AccountDecay, FollowUp, LedgerEntry
 from trust.recompute import recompute_all
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
@@ -101,3 +106,38 @@ def test_parallel_bookings_for_many_customers_do_not_deadlock() -> None:
         assert account.balance == sum(
             LedgerEntry.objects.filter(customer=person).values_list("points", flat=True)
         )
+
+
+def _someone_waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")
+        return bool(cursor.fetchone()[0])
+
+
+def test_scheduling_twice_at_once_opens_one_follow_up() -> None:
+    trust_world_create()
+    alex, alice = agent(), customer()
+    due = timezone.now() + timedelta(days=3)
+    errors: list[BaseException] = []
+
+    def schedule_second() -> None:
+        try:
+            followup_schedule(customer=alice, due_at=due, note="and the invoice", actor=alex)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    second = threading.Thread(target=schedule_second)
+    with transaction.atomic():
+        followup_schedule(customer=alice, due_at=due, note="Ask about the repair", actor=alex)
+        # The second schedule finds no open follow-up yet (this one is not committed) and inserts
+        # its own: the constraint makes its insert wait for this transaction.
+        second.start()
+        wait_for(_someone_waits_for_a_lock, what="the second schedule to wait for the first")
+    second.join()
+
+    assert errors == []
+    [follow_up] = FollowUp.objects.filter(customer=alice, reason="manual", status="open")
+    assert follow_up.note == "Ask about the repair\nand the invoice"
+    assert follow_up.triggers == 2

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import User
-from tests.factories import agent, customer
+from tests.factories import agent, customer, privacy_officer
 from trust.accounts import BookingRefused
 from trust.configuration import trust_settings
 from trust.followups import followup_schedule
@@ -203,3 +203,30 @@ def test_the_settings_row_exists_with_the_defaults() -> None:
     assert (settings.healthy_min, settings.watch_min, settings.at_risk_min) == (50, 30, 15)
     assert (settings.inactivity_days, settings.care_mail_interval_days) == (90, 14)
     assert (settings.quiet_hours_start, settings.quiet_hours_end) == (20, 8)
+
+
+def test_a_follow_up_scheduled_by_staff_who_is_no_agent_stays_unassigned() -> None:
+    lead, alice = privacy_officer(), customer()
+
+    follow_up = followup_schedule(
+        customer=alice, due_at=timezone.now() + timedelta(days=5), note="Call back", actor=lead
+    )
+
+    assert follow_up.assigned_to is None
+    assert follow_up.created_by == lead
+
+
+def test_a_follow_up_cannot_be_scheduled_for_someone_who_is_no_agent() -> None:
+    alex, lead, alice = agent(), privacy_officer(), customer()
+
+    with pytest.raises(BookingRefused) as refused:
+        followup_schedule(
+            customer=alice,
+            due_at=timezone.now() + timedelta(days=5),
+            note="Call back",
+            actor=alex,
+            assigned_to=lead,
+        )
+
+    assert refused.value.code == "assignee"
+    assert not FollowUp.objects.filter(customer=alice).exists()

@@ -2,16 +2,20 @@
 
 from datetime import timedelta
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+import trust.admin
+from customers.models import User
 from portal.models import Job
 from tests.factories import agent, customer, privacy_officer, staff
 from trust.ledger import ledger_book
-from trust.models import EventType, FollowUp, LedgerEntry, RecomputeRun, TrustSettings
+from trust.models import Account, EventType, FollowUp, LedgerEntry, RecomputeRun, TrustSettings
+from trust.outcomes import followup_record_outcome
 from trust.recompute import recompute_all
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +307,107 @@ def test_assign_to_me_by_staff_who_is_no_agent_is_refused_readably(client: Clien
     assert "Follow-ups go to support agents." in response.content.decode()
     follow_up.refresh_from_db()
     assert follow_up.assigned_to is None
+
+
+def _outcome_form(alex: User) -> dict[str, object]:
+    return {
+        "assigned_to": alex.pk,
+        "due_at_0": "2099-01-01",
+        "due_at_1": "10:00:00",
+        "record_outcome": "contacted",
+        "outcome_note": "Apologised",
+    }
+
+
+def _agent_with_an_unassigned_follow_up(client: Client) -> tuple[User, User, FollowUp]:
+    alex = agent()
+    client.force_login(alex)
+    alice = customer()
+    ledger_book(customer_id=alice.pk, event_type="data_request_overdue", key="k")
+    follow_up = FollowUp.objects.get(customer=alice, reason="band")
+    FollowUp.objects.filter(pk=follow_up.pk).update(assigned_to=None)
+    return alex, alice, follow_up
+
+
+def test_an_outcome_the_ledger_would_refuse_is_refused_on_the_form_and_nothing_is_saved(
+    client: Client,
+) -> None:
+    alex, _alice, follow_up = _agent_with_an_unassigned_follow_up(client)
+    EventType.objects.filter(key="follow_up_contact").update(active=False)
+
+    response = client.post(f"/admin/trust/followup/{follow_up.pk}/change/", _outcome_form(alex))
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "is inactive" in page
+    assert "successfully" not in page
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.assigned_to) == ("open", None)  # not reassigned either
+
+
+def test_a_follow_up_closed_meanwhile_rolls_the_whole_save_back_and_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alex, alice, follow_up = _agent_with_an_unassigned_follow_up(client)
+
+    def closed_meanwhile(**kwargs: Any) -> FollowUp:
+        # Another agent closes it after the form's check, before this save's write.
+        FollowUp.objects.filter(pk=kwargs["followup_id"]).update(status="closed")
+        return followup_record_outcome(**kwargs)
+
+    monkeypatch.setattr(trust.admin, "followup_record_outcome", closed_meanwhile)
+
+    response = client.post(f"/admin/trust/followup/{follow_up.pk}/change/", _outcome_form(alex), follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "This follow-up is already closed." in page
+    assert "successfully" not in page
+    follow_up.refresh_from_db()
+    assert follow_up.assigned_to is None  # the reassignment before the refusal was rolled back too
+    assert not LedgerEntry.objects.filter(customer=alice, event_type__key="follow_up_contact").exists()
+
+
+def test_recomputing_selected_accounts_queues_one_run_for_the_workers_and_says_so(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(agent())
+    alice, bob = customer(), customer()
+    for person in (alice, bob):
+        ledger_book(customer_id=person.pk, event_type="complaint", key=f"complaint:{person.pk}")
+    Account.objects.update(score=0)  # stale figures, as if a recompute had been missed
+    selection = {"action": "recompute_selected", "_selected_action": [alice.pk, bob.pk]}
+
+    with django_capture_on_commit_callbacks() as sends:
+        queued = client.post("/admin/trust/account/", selection, follow=True)
+        again = client.post("/admin/trust/account/", selection, follow=True)
+
+    assert "A recompute of 2 accounts is queued" in queued.content.decode()
+    assert "already queued" in again.content.decode()
+    [run] = RecomputeRun.objects.all()
+    assert sorted(run.chunks.values_list("first_id", "last_id")) == [(alice.pk, alice.pk), (bob.pk, bob.pk)]
+    assert set(Account.objects.values_list("score", flat=True)) == {0}  # nothing done in the request
+    with django_capture_on_commit_callbacks(execute=True):
+        for send in sends:
+            send()
+    assert 0 not in set(Account.objects.values_list("score", flat=True))
+    run.refresh_from_db()
+    assert run.finished_at is not None
+
+
+def test_sending_a_run_again_adds_one_job_however_often_it_is_clicked_while_it_waits(client: Client) -> None:
+    client.force_login(staff(None))
+    run = RecomputeRun.objects.create(key="stuck", reason="test")
+    selection = {"action": "send_again", "_selected_action": [run.pk]}
+    sends = Job.objects.filter(task="trust.recompute", args=[run.pk, 0])
+
+    client.post("/admin/trust/recomputerun/", selection)
+    second = client.post("/admin/trust/recomputerun/", selection, follow=True)
+
+    assert sends.count() == 1
+    assert "already waiting" in second.content.decode()
+
+    sends.update(state=Job.State.DONE)  # the workers took it; the run is still not finished
+    client.post("/admin/trust/recomputerun/", selection)
+
+    assert sends.count() == 2
