@@ -138,7 +138,7 @@ def _staff_accesses_export(user: User) -> list[Any]:
     return list(
         StaffAccess.objects.filter(customer=user)
         .order_by("accessed_at")
-        .values("staff_name", "view", "accessed_at")
+        .values("staff_name", "by_system", "view", "accessed_at")
     )
 
 
@@ -248,7 +248,8 @@ def register_sources() -> None:
             key="staff_accesses",
             label=gettext_lazy("Who at the company looked at your data"),
             explanation=gettext_lazy(
-                "staff_name: the staff member; view: what they opened; accessed_at: when."
+                "staff_name: the staff member, or the company's system if by_system is true; "
+                "view: what they opened; accessed_at: when."
             ),
             count=lambda user: StaffAccess.objects.filter(customer=user).count(),
             export=_staff_accesses_export,
