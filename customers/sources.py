@@ -14,6 +14,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,7 +42,7 @@ def _delete_all(model: type[models.Model]) -> Callable[[User], None]:
 
 
 def _when(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
 
 
 # --- profile -------------------------------------------------------------------
