@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.consents import EMAIL
+from customers.consents import EMAIL, customers_consenting
 from customers.mailing import MailOutcome, mail_send
-from customers.models import ConsentRecord, Purpose, User
+from customers.models import User
 from customers.notifications import notification_create
 from feedback.links import nps_path, nps_url
 from feedback.models import FeedbackSettings, NpsSurvey, SurveyState
@@ -32,25 +32,12 @@ NPS_SCORES = range(11)
 
 def nps_due_customers(*, now: datetime) -> QuerySet[User]:
     """Active customers who allow surveys by email and were not asked within the interval."""
-    purpose = Purpose.objects.filter(key=SURVEY_PURPOSE, active=True).first()
-    if purpose is None:
-        return User.objects.none()
     interval = timedelta(days=feedback_settings().nps_interval_days)
     asked_recently = NpsSurvey.objects.filter(customer=OuterRef("pk"), created_at__gt=now - interval).exclude(
         state=SurveyState.SKIPPED
     )
-    customers = User.objects.customers().filter(is_active=True).exclude(Exists(asked_recently))
-    if purpose.required:
-        return customers.order_by("pk")
-    latest_state = Subquery(
-        ConsentRecord.objects.filter(customer=OuterRef("pk"), purpose=purpose, channel__key=EMAIL)
-        .order_by("-id")
-        .values("state")[:1]
-    )
-    allowed = Q(consent_state=ConsentRecord.State.GRANTED)
-    if purpose.default_granted:
-        allowed |= Q(consent_state__isnull=True)
-    return customers.annotate(consent_state=latest_state).filter(allowed).order_by("pk")
+    consenting = customers_consenting(purpose_key=SURVEY_PURPOSE, channel_key=EMAIL)
+    return consenting.filter(is_active=True).exclude(Exists(asked_recently)).order_by("pk")
 
 
 def nps_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
