@@ -2,8 +2,8 @@
 
 The customer's pages and the agents' inbox call the same services, so a
 reply is a reply whoever writes it. Every write locks its thread (one row,
-through :func:`thread_lock`) and records its domain events and jobs in the
-same transaction.
+through :func:`feedback.locks.thread_lock`) and records its domain events and
+jobs in the same transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from customers.models import User
 from customers.notifications import notification_create
 from feedback.attachments import attachments_check, attachments_save, files_removed_on_failure
 from feedback.flooding import Writing, flood_check
+from feedback.locks import thread_lock
 from feedback.models import Kind, Message, Survey, SurveyState, Thread, Topic
 from feedback.promises import promise_due, promise_settle_on_reply, promise_void
 from feedback.refusals import Conflict, Expired, FeedbackRefused, NotAllowed
@@ -34,11 +35,6 @@ from portal.events import EventName, event_publish
 from portal.jobs import job_enqueue
 
 AGENT_PERMISSION = "feedback.change_thread"
-
-
-def thread_lock(thread_id: int) -> Thread:
-    """Lock one thread for a write (the only place threads are locked)."""
-    return Thread.objects.select_for_update().get(pk=thread_id)
 
 
 def _is_agent(user: User) -> bool:
