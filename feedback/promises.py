@@ -20,24 +20,26 @@ from django.utils import timezone
 
 from feedback.business_days import business_deadline, holidays_from
 from feedback.locks import threads_lock
-from feedback.models import ResponsePromise, Thread, Topic
+from feedback.models import FeedbackSettings, ResponsePromise, Thread, Topic
 from feedback.staff_settings import feedback_settings
 from portal.events import EventName, NewEvent, event_publish, events_publish_many
 
 logger = logging.getLogger(__name__)
 
 
-def promise_days(*, topic: Topic, kind: str) -> int:
+def promise_days(*, topic: Topic, kind: str, settings: FeedbackSettings | None = None) -> int:
     """The business days promised for a first answer on this topic and kind."""
     days = (
         ResponsePromise.objects.filter(topic=topic, kind=kind).values_list("business_days", flat=True).first()
     )
-    return days if days is not None else feedback_settings().default_promise_days
+    return days if days is not None else (settings or feedback_settings()).default_promise_days
 
 
-def promise_due(*, topic: Topic, kind: str, start: datetime) -> tuple[int, datetime]:
+def promise_due(
+    *, topic: Topic, kind: str, start: datetime, settings: FeedbackSettings | None = None
+) -> tuple[int, datetime]:
     """Return (business days, due time) of the promise for feedback arriving at ``start``."""
-    days = promise_days(topic=topic, kind=kind)
+    days = promise_days(topic=topic, kind=kind, settings=settings)
     return days, business_deadline(start=start, days=days, holidays=holidays_from(start))
 
 
