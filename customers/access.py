@@ -21,7 +21,7 @@ def system_access_record(*, system_name: str, customer: User, view: str) -> Staf
     if customer.is_staff:
         return None
     return StaffAccess.objects.create(
-        customer=customer, staff=None, staff_name=f"System: {system_name}"[:200], view=view
+        customer=customer, staff=None, staff_name=system_name[:200], by_system=True, view=view
     )
 
 

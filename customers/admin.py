@@ -241,8 +241,8 @@ class ConsentRecordAdmin(LogsStaffAccess, ReadOnlyAdmin):
 
 @admin.register(StaffAccess)
 class StaffAccessAdmin(ReadOnlyAdmin):
-    list_display = ["accessed_at", "staff_name", "customer", "view"]
-    list_filter = ["view"]
+    list_display = ["accessed_at", "staff_name", "by_system", "customer", "view"]
+    list_filter = ["view", "by_system"]
     search_fields = ["customer__email", "staff_name"]
     list_select_related = ["customer"]
     ordering = ["-id"]

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from customers.models import DataRequest, User
@@ -48,7 +49,7 @@ def _readme(customer: User) -> str:
         _("Your data at %(controller)s") % {"controller": settings.PORTAL_CONTROLLER_NAME},
         "",
         _("Prepared for %(email)s on %(date)s.")
-        % {"email": customer.email, "date": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+        % {"email": customer.email, "date": date_format(timezone.localtime(), "DATETIME_FORMAT")},
         _("Questions: %(contact)s") % {"contact": settings.PORTAL_CONTROLLER_CONTACT},
         "",
         _("Each file holds one area of your data, in JSON (a plain-text format any program can read):"),
@@ -114,7 +115,7 @@ def export_build(*, request_id: int) -> bool:
             title=lambda: _("Your copy of your data is ready"),
             body=lambda: (
                 _("Download it before %(date)s; after that we delete it.")
-                % {"date": timezone.localtime(request.expires_at).strftime("%Y-%m-%d %H:%M")}
+                % {"date": date_format(timezone.localtime(request.expires_at), "DATETIME_FORMAT")}
             ),
             url=reverse("customers:data_requests"),
         )

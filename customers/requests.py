@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from customers.models import DataRequest, User
@@ -184,7 +185,7 @@ def data_request_extend(*, request_id: int, reason: str) -> DataRequest:
             title=lambda: _("We need more time for your request"),
             body=lambda: (
                 _("New due date: %(date)s. Reason: %(reason)s")
-                % {"date": timezone.localtime(request.due_at).date().isoformat(), "reason": reason}
+                % {"date": date_format(timezone.localtime(request.due_at), "DATE_FORMAT"), "reason": reason}
             ),
             url=reverse("customers:data_requests"),
         )

@@ -14,6 +14,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,7 +42,7 @@ def _delete_all(model: type[models.Model]) -> Callable[[User], None]:
 
 
 def _when(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
 
 
 # --- profile -------------------------------------------------------------------
@@ -138,7 +139,7 @@ def _staff_accesses_export(user: User) -> list[Any]:
     return list(
         StaffAccess.objects.filter(customer=user)
         .order_by("accessed_at")
-        .values("staff_name", "view", "accessed_at")
+        .values("staff_name", "by_system", "view", "accessed_at")
     )
 
 
@@ -248,7 +249,8 @@ def register_sources() -> None:
             key="staff_accesses",
             label=gettext_lazy("Who at the company looked at your data"),
             explanation=gettext_lazy(
-                "staff_name: the staff member; view: what they opened; accessed_at: when."
+                "staff_name: the staff member, or the company's system if by_system is true; "
+                "view: what they opened; accessed_at: when."
             ),
             count=lambda user: StaffAccess.objects.filter(customer=user).count(),
             export=_staff_accesses_export,

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -193,7 +194,7 @@ def erasure_request(request: HttpRequest) -> HttpResponse:
             messages.warning(
                 request,
                 _("We will erase your account and your data on %(date)s. Until then you can cancel.")
-                % {"date": timezone.localtime(data_request.erase_after).strftime("%Y-%m-%d %H:%M")},
+                % {"date": date_format(timezone.localtime(data_request.erase_after), "DATETIME_FORMAT")},
             )
             return redirect("customers:data_requests")
         status = HTTPStatus.BAD_REQUEST

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import User
-from feedback.models import Idea, IdeaComment, Message, Thread
+from feedback.models import FeedbackSettings, Idea, IdeaComment, Message, Thread
 from feedback.refusals import Flooded
 from feedback.staff_settings import feedback_settings
 
@@ -30,13 +30,15 @@ class Writing(StrEnum):
     COMMENT = "comment"
 
 
-def flood_check(*, customer: User, what: Writing, now: datetime | None = None) -> None:
+def flood_check(
+    *, customer: User, what: Writing, now: datetime | None = None, settings: FeedbackSettings | None = None
+) -> None:
     """Raise :class:`Flooded` if the customer already wrote the hour's maximum of ``what``."""
     if customer.is_staff:
         return
     since = (now or timezone.now()) - WINDOW
     if what is Writing.THREAD:
-        limit = feedback_settings().threads_per_hour
+        limit = (settings or feedback_settings()).threads_per_hour
         written = Thread.objects.filter(customer=customer, created_at__gt=since).count()
     elif what is Writing.REPLY:
         limit = REPLIES_PER_HOUR

@@ -27,6 +27,7 @@ from customers.mailing import mail_send
 from customers.models import User
 from customers.notifications import notification_create
 from feedback.flooding import Writing, flood_check
+from feedback.locks import ideas_lock
 from feedback.models import Idea, IdeaComment, IdeaVote
 from feedback.refusals import Conflict, FeedbackRefused, Missing, NotAllowed
 from feedback.surveys import SURVEY_PURPOSE
@@ -66,11 +67,6 @@ def trending_of(vote_times: list[datetime]) -> float | None:
     weights = [_vote_weight(at) for at in vote_times]
     high = max(weights)
     return high + math.log(sum(math.exp(weight - high) for weight in weights))
-
-
-def ideas_lock(*idea_ids: int) -> list[Idea]:
-    """Lock ideas for a write, always in pk order (the only place ideas are locked)."""
-    return list(Idea.objects.select_for_update().filter(pk__in=idea_ids).order_by("pk"))
 
 
 def idea_recount(idea: Idea) -> None:
@@ -254,6 +250,9 @@ def idea_staff_update(
         raise NotAllowed(_("Only staff can change ideas."), code="not_staff")
     title, description = _title_clean(title), text_clean(description)
     with transaction.atomic():
+        # Both ideas of a merge at once and in pk order, as idea_merge takes them: the
+        # services below lock them again, and then wait for nobody.
+        ideas_lock(idea.pk, *([merge_into.pk] if merge_into is not None else []))
         Idea.objects.filter(pk=idea.pk).update(title=title, description=description)
         if merge_into is not None:
             idea_merge(duplicate=idea, into=merge_into, actor=actor)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.consents import EMAIL
+from customers.consents import EMAIL, customers_consenting
 from customers.mailing import MailOutcome, mail_send
-from customers.models import ConsentRecord, Purpose, User
+from customers.models import User
 from customers.notifications import notification_create
 from feedback.links import nps_path, nps_url
 from feedback.models import FeedbackSettings, NpsSurvey, SurveyState
@@ -30,37 +30,24 @@ from portal.jobs import job_enqueue
 NPS_SCORES = range(11)
 
 
-def nps_due_customers(*, now: datetime) -> QuerySet[User]:
+def nps_due_customers(*, now: datetime, settings: FeedbackSettings | None = None) -> QuerySet[User]:
     """Active customers who allow surveys by email and were not asked within the interval."""
-    purpose = Purpose.objects.filter(key=SURVEY_PURPOSE, active=True).first()
-    if purpose is None:
-        return User.objects.none()
-    interval = timedelta(days=feedback_settings().nps_interval_days)
+    interval = timedelta(days=(settings or feedback_settings()).nps_interval_days)
     asked_recently = NpsSurvey.objects.filter(customer=OuterRef("pk"), created_at__gt=now - interval).exclude(
         state=SurveyState.SKIPPED
     )
-    customers = User.objects.customers().filter(is_active=True).exclude(Exists(asked_recently))
-    if purpose.required:
-        return customers.order_by("pk")
-    latest_state = Subquery(
-        ConsentRecord.objects.filter(customer=OuterRef("pk"), purpose=purpose, channel__key=EMAIL)
-        .order_by("-id")
-        .values("state")[:1]
-    )
-    allowed = Q(consent_state=ConsentRecord.State.GRANTED)
-    if purpose.default_granted:
-        allowed |= Q(consent_state__isnull=True)
-    return customers.annotate(consent_state=latest_state).filter(allowed).order_by("pk")
+    consenting = customers_consenting(purpose_key=SURVEY_PURPOSE, channel_key=EMAIL)
+    return consenting.filter(is_active=True).exclude(Exists(asked_recently)).order_by("pk")
 
 
 def nps_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Ask the next ``limit`` due customers; return how many questions were created."""
     now = now or timezone.now()
-    feedback_settings()
     with transaction.atomic():
-        # One run at a time: the settings row is the lock.
-        FeedbackSettings.objects.select_for_update().filter(pk=FeedbackSettings.SINGLETON_PK).first()
-        customer_ids = list(nps_due_customers(now=now).values_list("pk", flat=True)[:limit])
+        settings = feedback_settings(lock=True)  # one run at a time: the settings row is the lock
+        customer_ids = list(
+            nps_due_customers(now=now, settings=settings).values_list("pk", flat=True)[:limit]
+        )
         surveys = NpsSurvey.objects.bulk_create(
             [NpsSurvey(customer_id=customer_id, created_at=now) for customer_id in customer_ids]
         )
@@ -103,7 +90,9 @@ def nps_send(*, nps_id: int, now: datetime | None = None) -> SendOutcome:
     return SendOutcome.SENT
 
 
-def nps_answer(*, nps_id: int, score: int, now: datetime | None = None) -> NpsSurvey:
+def nps_answer(
+    *, nps_id: int, score: int, now: datetime | None = None, settings: FeedbackSettings | None = None
+) -> NpsSurvey:
     """Record (or change) an NPS answer; the first answer is announced."""
     now = now or timezone.now()
     if score not in NPS_SCORES:
@@ -114,7 +103,9 @@ def nps_answer(*, nps_id: int, score: int, now: datetime | None = None) -> NpsSu
             raise Missing(_("This survey does not exist."), code="missing")
         if survey.state != SurveyState.SENT:
             raise Conflict(_("This survey is not open for answers."), code="not_sent")
-        if not answer_window_open(sent_at=survey.sent_at, answered_at=survey.answered_at, now=now):
+        if not answer_window_open(
+            sent_at=survey.sent_at, answered_at=survey.answered_at, now=now, settings=settings
+        ):
             raise Expired(_("The time to answer or change this survey is over. Thank you all the same!"))
         first = survey.answered_at is None
         survey.score, survey.changed_at = score, now

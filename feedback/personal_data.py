@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import User
 from customers.personal_data import PersonalDataSource, personal_data_register
 from feedback.attachments import attachments_delete_files
-from feedback.ideas import idea_recount, ideas_lock
+from feedback.ideas import idea_recount
+from feedback.locks import ideas_lock
 from feedback.models import Attachment, Idea, IdeaComment, IdeaVote, Message, NpsSurvey, Survey, Thread
 
 

@@ -5,7 +5,8 @@ its topic and kind, weekends and holidays excluded). The first staff reply
 settles it as *kept* if it came by the due time; the periodic
 :func:`promises_check` settles every promise still open after its due time
 as *broken*. Each outcome is recorded on the thread and announced as a
-domain event, once (claim-by-UPDATE and a unique event key).
+domain event, once (the thread's lock, its state re-read under it, and a
+unique event key).
 """
 
 from __future__ import annotations
@@ -18,39 +19,45 @@ from django.db.models import F
 from django.utils import timezone
 
 from feedback.business_days import business_deadline, holidays_from
-from feedback.models import ResponsePromise, Thread, Topic
+from feedback.locks import threads_lock
+from feedback.models import FeedbackSettings, ResponsePromise, Thread, Topic
 from feedback.staff_settings import feedback_settings
-from portal.events import EventName, event_publish
+from portal.events import EventName, NewEvent, event_publish, events_publish_many
 
 logger = logging.getLogger(__name__)
 
 
-def promise_days(*, topic: Topic, kind: str) -> int:
+def promise_days(*, topic: Topic, kind: str, settings: FeedbackSettings | None = None) -> int:
     """The business days promised for a first answer on this topic and kind."""
     days = (
         ResponsePromise.objects.filter(topic=topic, kind=kind).values_list("business_days", flat=True).first()
     )
-    return days if days is not None else feedback_settings().default_promise_days
+    return days if days is not None else (settings or feedback_settings()).default_promise_days
 
 
-def promise_due(*, topic: Topic, kind: str, start: datetime) -> tuple[int, datetime]:
+def promise_due(
+    *, topic: Topic, kind: str, start: datetime, settings: FeedbackSettings | None = None
+) -> tuple[int, datetime]:
     """Return (business days, due time) of the promise for feedback arriving at ``start``."""
-    days = promise_days(topic=topic, kind=kind)
+    days = promise_days(topic=topic, kind=kind, settings=settings)
     return days, business_deadline(start=start, days=days, holidays=holidays_from(start))
+
+
+def _promise_event(thread: Thread, outcome: str, at: datetime, customer_id: int) -> NewEvent:
+    return NewEvent(
+        customer_id=customer_id,
+        key=f"feedback.thread:{thread.pk}:promise_{outcome}",
+        payload={"thread_id": thread.pk, "due_at": thread.due_at.isoformat(), "days": thread.promise_days},
+        source=f"feedback.thread:{thread.pk}",
+        occurred_at=at,
+    )
 
 
 def _announce(thread: Thread, outcome: str, at: datetime) -> None:
     name = EventName.PROMISE_KEPT if outcome == Thread.Promise.KEPT else EventName.PROMISE_BROKEN
     if thread.customer_id is None:
         return
-    event_publish(
-        name=name,
-        customer_id=thread.customer_id,
-        key=f"feedback.thread:{thread.pk}:promise_{outcome}",
-        source=f"feedback.thread:{thread.pk}",
-        payload={"thread_id": thread.pk, "due_at": thread.due_at.isoformat(), "days": thread.promise_days},
-        occurred_at=at,
-    )
+    event_publish(name=name, **_promise_event(thread, outcome, at, thread.customer_id)._asdict())
 
 
 def promise_settle_on_reply(*, thread: Thread, replied_at: datetime) -> str | None:
@@ -78,9 +85,10 @@ def promise_void(*, thread: Thread, at: datetime) -> None:
 def promises_check(*, now: datetime | None = None, limit: int = 2000) -> int:
     """Record every open promise past its due time as broken; return how many were broken now.
 
-    Each thread is claimed with a conditional UPDATE in its own transaction
-    with its event, so concurrent runs (or a run beside a reply) never
-    record one promise twice.
+    The oldest ``limit`` are locked together (in pk order, as every writer of
+    threads does) and re-read under the lock, recorded in one UPDATE and
+    announced in one publish, all in one transaction: a concurrent run, or a
+    reply that settled a promise meanwhile, never records one promise twice.
     """
     now = now or timezone.now()
     due = list(
@@ -88,17 +96,25 @@ def promises_check(*, now: datetime | None = None, limit: int = 2000) -> int:
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
-    broken = 0
-    for thread_id in due:
-        with transaction.atomic():
-            claimed = Thread.objects.filter(pk=thread_id, promise=Thread.Promise.OPEN, due_at__lt=now).update(
-                promise=Thread.Promise.BROKEN, promise_settled_at=F("due_at")
-            )
-            if claimed != 1:
-                continue
-            thread = Thread.objects.get(pk=thread_id)
-            _announce(thread, Thread.Promise.BROKEN, thread.due_at)
-            broken += 1
+    if not due:
+        return 0
+    with transaction.atomic():
+        broken = [
+            thread
+            for thread in threads_lock(*due)
+            if thread.promise == Thread.Promise.OPEN and thread.due_at < now
+        ]
+        Thread.objects.filter(pk__in=[thread.pk for thread in broken]).update(
+            promise=Thread.Promise.BROKEN, promise_settled_at=F("due_at")
+        )
+        events_publish_many(
+            name=EventName.PROMISE_BROKEN,
+            events=[
+                _promise_event(thread, Thread.Promise.BROKEN, thread.due_at, thread.customer_id)
+                for thread in broken
+                if thread.customer_id is not None
+            ],
+        )
     if broken:
-        logger.info("%d response promises were broken", broken)
-    return broken
+        logger.info("%d response promises were broken", len(broken))
+    return len(broken)

@@ -20,7 +20,7 @@ from customers.mailing import MailOutcome, mail_send
 from customers.models import User
 from customers.notifications import notification_create
 from feedback.links import survey_path, survey_url
-from feedback.models import Message, Survey, SurveyState, Thread
+from feedback.models import FeedbackSettings, Message, Survey, SurveyState, Thread
 from feedback.refusals import Conflict, Expired, FeedbackRefused, Missing
 from feedback.staff_settings import feedback_settings
 from portal.events import EventName, event_publish
@@ -36,7 +36,9 @@ class SendOutcome(StrEnum):
     NOT_DUE = "not_due"
 
 
-def survey_schedule(*, thread: Thread, now: datetime) -> Survey | None:
+def survey_schedule(
+    *, thread: Thread, now: datetime, settings: FeedbackSettings | None = None
+) -> Survey | None:
     """Create the thread's one survey (if it has none) and its delayed sending job.
 
     Called inside the resolving transaction. A thread resolved again after
@@ -48,7 +50,7 @@ def survey_schedule(*, thread: Thread, now: datetime) -> Survey | None:
         thread=thread, defaults={"customer_id": thread.customer_id, "created_at": now}
     )
     if survey.state == SurveyState.SCHEDULED:
-        delay = timedelta(hours=feedback_settings().survey_delay_hours)
+        delay = timedelta(hours=(settings or feedback_settings()).survey_delay_hours)
         job_enqueue(
             task="feedback.send_survey",
             args=[survey.pk],
@@ -115,15 +117,28 @@ def survey_send(*, survey_id: int, now: datetime | None = None) -> SendOutcome:
     return SendOutcome.SENT
 
 
-def answer_window_open(*, sent_at: datetime | None, answered_at: datetime | None, now: datetime) -> bool:
+def answer_window_open(
+    *,
+    sent_at: datetime | None,
+    answered_at: datetime | None,
+    now: datetime,
+    settings: FeedbackSettings | None = None,
+) -> bool:
     """Answerable for N days after sending; once answered, changeable for N days after the first answer."""
-    days = timedelta(days=feedback_settings().survey_edit_days)
+    days = timedelta(days=(settings or feedback_settings()).survey_edit_days)
     if answered_at is not None:
         return now <= answered_at + days
     return sent_at is not None and now <= sent_at + days
 
 
-def survey_answer(*, survey_id: int, score: int, solved: bool, now: datetime | None = None) -> Survey:
+def survey_answer(
+    *,
+    survey_id: int,
+    score: int,
+    solved: bool,
+    now: datetime | None = None,
+    settings: FeedbackSettings | None = None,
+) -> Survey:
     """Record (or change) the answer to a survey; the first answer is announced."""
     now = now or timezone.now()
     if score not in SCORES:
@@ -134,7 +149,9 @@ def survey_answer(*, survey_id: int, score: int, solved: bool, now: datetime | N
             raise Missing(_("This survey does not exist."), code="missing")
         if survey.state != SurveyState.SENT:
             raise Conflict(_("This survey is not open for answers."), code="not_sent")
-        if not answer_window_open(sent_at=survey.sent_at, answered_at=survey.answered_at, now=now):
+        if not answer_window_open(
+            sent_at=survey.sent_at, answered_at=survey.answered_at, now=now, settings=settings
+        ):
             raise Expired(_("The time to answer or change this survey is over. Thank you all the same!"))
         first = survey.answered_at is None
         survey.score, survey.solved, survey.changed_at = score, solved, now

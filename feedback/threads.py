@@ -2,8 +2,8 @@
 
 The customer's pages and the agents' inbox call the same services, so a
 reply is a reply whoever writes it. Every write locks its thread (one row,
-through :func:`thread_lock`) and records its domain events and jobs in the
-same transaction.
+through :func:`feedback.locks.thread_lock`) and records its domain events and
+jobs in the same transaction.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from customers.models import User
 from customers.notifications import notification_create
 from feedback.attachments import attachments_check, attachments_save, files_removed_on_failure
 from feedback.flooding import Writing, flood_check
-from feedback.models import Kind, Message, Survey, SurveyState, Thread, Topic
+from feedback.locks import thread_lock
+from feedback.models import FeedbackSettings, Kind, Message, Survey, SurveyState, Thread, Topic
 from feedback.promises import promise_due, promise_settle_on_reply, promise_void
 from feedback.refusals import Conflict, Expired, FeedbackRefused, NotAllowed
 from feedback.staff_settings import feedback_settings
@@ -34,11 +35,6 @@ from portal.events import EventName, event_publish
 from portal.jobs import job_enqueue
 
 AGENT_PERMISSION = "feedback.change_thread"
-
-
-def thread_lock(thread_id: int) -> Thread:
-    """Lock one thread for a write (the only place threads are locked)."""
-    return Thread.objects.select_for_update().get(pk=thread_id)
 
 
 def _is_agent(user: User) -> bool:
@@ -83,8 +79,9 @@ def thread_submit(
     text = text_clean(text)
     rating = _rating_clean(rating)
     checked = attachments_check(files)
-    flood_check(customer=customer, what=Writing.THREAD, now=now)
-    days, due_at = promise_due(topic=topic, kind=kind, start=now)
+    settings = feedback_settings()
+    flood_check(customer=customer, what=Writing.THREAD, now=now, settings=settings)
+    days, due_at = promise_due(topic=topic, kind=kind, start=now, settings=settings)
     with files_removed_on_failure() as stored, transaction.atomic():
         thread = Thread.objects.create(
             customer=customer,
@@ -162,7 +159,9 @@ def _after_agent_reply(thread: Thread, agent: User, now: datetime) -> dict[str, 
     return changes
 
 
-def thread_resolve(*, thread: Thread, actor: User, now: datetime | None = None) -> Thread:
+def thread_resolve(
+    *, thread: Thread, actor: User, now: datetime | None = None, settings: FeedbackSettings | None = None
+) -> Thread:
     """Mark a thread resolved (by its customer or an agent) and schedule its satisfaction survey."""
     now = now or timezone.now()
     staff = _is_agent(actor)
@@ -184,17 +183,19 @@ def thread_resolve(*, thread: Thread, actor: User, now: datetime | None = None) 
             now,
             by="staff" if staff else "customer",
         )
-        survey_schedule(thread=thread, now=now)
+        survey_schedule(thread=thread, now=now, settings=settings)
     return thread
 
 
-def thread_reopen(*, thread: Thread, actor: User, now: datetime | None = None) -> Thread:
+def thread_reopen(
+    *, thread: Thread, actor: User, now: datetime | None = None, settings: FeedbackSettings | None = None
+) -> Thread:
     """Reopen a resolved thread: its customer within the reopen window, an agent at any time."""
     now = now or timezone.now()
     staff = _is_agent(actor)
     if not staff and thread.customer_id != actor.pk:
         raise NotAllowed(_("You cannot change this conversation."), code="not_yours")
-    window = timedelta(days=feedback_settings().reopen_days)
+    window = timedelta(days=(settings or feedback_settings()).reopen_days)
     with transaction.atomic():
         thread = thread_lock(thread.pk)
         reopenable = (Thread.Status.RESOLVED, Thread.Status.CLOSED) if staff else (Thread.Status.RESOLVED,)
@@ -248,9 +249,10 @@ def thread_status_set(*, thread: Thread, status: str, actor: User, now: datetime
         if status == thread.status:
             return thread
         if status == Thread.Status.RESOLVED:
+            settings = feedback_settings()
             if not thread.is_open:
-                thread_reopen(thread=thread, actor=actor, now=now)
-            return thread_resolve(thread=thread, actor=actor, now=now)
+                thread_reopen(thread=thread, actor=actor, now=now, settings=settings)
+            return thread_resolve(thread=thread, actor=actor, now=now, settings=settings)
         if not thread.is_open and status != Thread.Status.CLOSED:
             thread_reopen(thread=thread, actor=actor, now=now)
         thread = thread_lock(thread.pk)

@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -57,6 +57,16 @@ class EventName(models.TextChoices):
     # the webhooks band.changed and followup.created (portal/api/webhooks.py).
     TRUST_BAND_CHANGED = "trust.band_changed"  # band, previous_band
     TRUST_FOLLOWUP_CREATED = "trust.followup_created"  # followup_id, reason
+
+
+class NewEvent(NamedTuple):
+    """One event of a set-based publish; its source and time default to the call's."""
+
+    customer_id: int
+    key: str
+    payload: dict[str, Any]
+    source: str | None = None
+    occurred_at: datetime | None = None
 
 
 def event_subscribe(name: str, subscriber: Subscriber) -> None:
@@ -103,13 +113,14 @@ _PER_JOB = 100
 def events_publish_many(
     *,
     name: str,
-    events: Sequence[tuple[int, str, dict[str, Any]]],
+    events: Sequence[tuple[int, str, dict[str, Any]] | NewEvent],
     source: str = "",
     occurred_at: datetime | None = None,
 ) -> int:
     """Record many events of one kind at once (set-based writers); return how many are new.
 
-    ``events`` holds (customer_id, key, payload) triples. Like
+    ``events`` holds (customer_id, key, payload) triples, or :class:`NewEvent`
+    rows where an event has a source or time of its own. Like
     :func:`event_publish`, a key published before is left alone; the new
     events are dispatched by one job per ``_PER_JOB`` of them, published after
     the commit (a recompute that moves 20,000 accounts to another band makes
@@ -119,13 +130,19 @@ def events_publish_many(
     at = occurred_at or timezone.now()
     created = 0
     for start in range(0, len(events), _BATCH):
-        batch = events[start : start + _BATCH]
-        keys = [key for _customer, key, _payload in batch]
-        known = set(Event.objects.filter(key__in=keys).values_list("key", flat=True))
+        batch = [NewEvent(*event) for event in events[start : start + _BATCH]]
+        known = set(Event.objects.filter(key__in=[e.key for e in batch]).values_list("key", flat=True))
         fresh = [
-            Event(name=name, customer_id=customer_id, key=key, payload=payload, source=source, occurred_at=at)
-            for customer_id, key, payload in batch
-            if key not in known
+            Event(
+                name=name,
+                customer_id=e.customer_id,
+                key=e.key,
+                payload=e.payload,
+                source=source if e.source is None else e.source,
+                occurred_at=e.occurred_at or at,
+            )
+            for e in batch
+            if e.key not in known
         ]
         if not fresh:
             continue

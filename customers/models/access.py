@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # What the ``view`` values mean, for the customer.
@@ -34,6 +35,9 @@ class StaffAccess(models.Model):
         related_name="+",
     )
     staff_name = models.CharField(_("staff member's name"), max_length=200)
+    # The reader was another system of the company (an API key), and ``staff_name`` is that
+    # system's name: the "System: <name>" label is rendered in the reader's language on display.
+    by_system = models.BooleanField(_("read by a system"), default=False)
     view = models.CharField(_("what was opened"), max_length=100)
     accessed_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -43,7 +47,14 @@ class StaffAccess(models.Model):
         indexes = [models.Index(fields=["customer", "-accessed_at"], name="customers_access_recent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.staff_name} → {self.customer_id} ({self.view})"
+        return f"{self.who} → {self.customer_id} ({self.view})"
+
+    @property
+    def who(self) -> str:
+        """Name the reader in the active language: the staff member, or "System: <name>"."""
+        if self.by_system:
+            return gettext("System: %(name)s") % {"name": self.staff_name}
+        return self.staff_name
 
     @property
     def view_label(self) -> str:

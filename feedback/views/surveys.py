@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from feedback.forms import NpsAnswerForm, SurveyAnswerForm
 from feedback.links import nps_token_read, survey_token_read
-from feedback.models import NpsSurvey, Survey
+from feedback.models import FeedbackSettings, NpsSurvey, Survey
 from feedback.nps import nps_answer
 from feedback.refusals import FeedbackRefused
 from feedback.staff_settings import feedback_settings
@@ -30,10 +30,10 @@ def _invalid(request: HttpRequest, status: int = HTTPStatus.BAD_REQUEST) -> Http
     return render(request, "feedback/link_invalid.html", status=status)
 
 
-def _changeable_until(answered_at: datetime | None) -> datetime | None:
+def _changeable_until(answered_at: datetime | None, settings: FeedbackSettings) -> datetime | None:
     if answered_at is None:
         return None
-    return answered_at + timedelta(days=feedback_settings().survey_edit_days)
+    return answered_at + timedelta(days=settings.survey_edit_days)
 
 
 @link_rate_limited("survey")
@@ -62,14 +62,18 @@ def survey_answer_view(request: HttpRequest, token: str) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, "feedback/survey_answer.html", context, status=HTTPStatus.BAD_REQUEST)
+    settings = feedback_settings()
     try:
         survey = survey_answer(
-            survey_id=survey.pk, score=form.cleaned_data["score"], solved=form.cleaned_data["solved"]
+            survey_id=survey.pk,
+            score=form.cleaned_data["score"],
+            solved=form.cleaned_data["solved"],
+            settings=settings,
         )
     except FeedbackRefused as refusal:
         context["refusal"] = refusal.message
         return render(request, "feedback/survey_answer.html", context, status=refusal.status)
-    context.update(survey=survey, changeable_until=_changeable_until(survey.answered_at))
+    context.update(survey=survey, changeable_until=_changeable_until(survey.answered_at, settings))
     return render(request, "feedback/survey_thanks.html", context)
 
 
@@ -96,10 +100,11 @@ def nps_answer_view(request: HttpRequest, token: str) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, "feedback/nps_answer.html", context, status=HTTPStatus.BAD_REQUEST)
+    settings = feedback_settings()
     try:
-        survey = nps_answer(nps_id=survey.pk, score=form.cleaned_data["score"])
+        survey = nps_answer(nps_id=survey.pk, score=form.cleaned_data["score"], settings=settings)
     except FeedbackRefused as refusal:
         context["refusal"] = refusal.message
         return render(request, "feedback/nps_answer.html", context, status=refusal.status)
-    context.update(survey=survey, changeable_until=_changeable_until(survey.answered_at))
+    context.update(survey=survey, changeable_until=_changeable_until(survey.answered_at, settings))
     return render(request, "feedback/survey_thanks.html", context)

@@ -73,8 +73,9 @@ def _detail(
 ) -> HttpResponse:
     now = timezone.now()
     survey = Survey.objects.filter(thread=thread, state=SurveyState.SENT).first()
+    settings = feedback_settings()
     reopen_until = (
-        thread.resolved_at + timedelta(days=feedback_settings().reopen_days)
+        thread.resolved_at + timedelta(days=settings.reopen_days)
         if thread.status == Thread.Status.RESOLVED and thread.resolved_at
         else None
     )
@@ -86,7 +87,10 @@ def _detail(
         "reopen_until": reopen_until if reopen_until and reopen_until >= now else None,
         "survey": survey,
         "survey_link": survey_path(survey_id=survey.pk)
-        if survey and answer_window_open(sent_at=survey.sent_at, answered_at=survey.answered_at, now=now)
+        if survey
+        and answer_window_open(
+            sent_at=survey.sent_at, answered_at=survey.answered_at, now=now, settings=settings
+        )
         else None,
     }
     return render(request, "feedback/thread_detail.html", context, status=status)

@@ -49,7 +49,7 @@ def test_a_lookup_is_written_to_the_customers_access_log_under_the_systems_name(
     client.get(f"/api/v1/customers/{alice.pk}/", headers=key_auth(key))
 
     accesses = StaffAccess.objects.filter(customer=alice).order_by("pk")
-    assert [(a.staff, a.staff_name, a.view) for a in accesses] == [
+    assert [(a.staff, a.who, a.view) for a in accesses] == [
         (None, "System: Shop", "api:customer-lookup"),
         (None, "System: Shop", "api:customer"),
     ]

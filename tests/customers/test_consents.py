@@ -14,8 +14,10 @@ from customers.consents import (
     consent_confirm,
     consent_matrix,
     consent_withdraw_all,
+    customers_consenting,
     purpose_save,
 )
+from customers.gpc import gpc_honour
 from customers.links import consent_confirm_token_read
 from customers.models import Channel, ConsentRecord, Purpose, User
 from portal.models import Event
@@ -235,3 +237,74 @@ def test_the_matrix_costs_three_queries_whatever_the_history(django_assert_num_q
     assert len(matrix.rows) == 12
     assert len(matrix.channels) == 4
     assert [s.allowed for s in states if s.purpose.key == "offers" and s.channel.key == "post"] == [True]
+
+
+def _consent_personas() -> dict[str, User]:
+    """Customers in every state a cell can be in, reached through the services."""
+    legitimate = Purpose.objects.create(
+        key="legitimate", title_en="x", title_de="x", description_en="x", description_de="x",
+        legal_basis="legitimate_interests", default_granted=True,
+    )  # fmt: skip
+    legitimate.channels.set(Channel.objects.all())
+    purpose_save(purpose=legitimate)
+    personas = {name: customer() for name in ("never asked", "granted", "withdrawn", "granted again")}
+    personas["disabled"] = customer(is_active=False)
+    personas["unconfirmed"] = customer()
+    personas["sharing, then GPC"] = customer()
+    personas["other channel"] = customer()
+    personas["granted an old text"] = customer()
+    for name in ("granted", "withdrawn", "granted again", "disabled", "granted an old text"):
+        _grant(personas[name], "surveys")
+        _grant(personas[name], "partners", "sms")
+        _grant(personas[name], "legitimate")
+        _grant(personas[name], "offers", "sms")  # a purpose that will be retired
+    for name in ("withdrawn", "granted again"):
+        consent_withdraw_all(customer=personas[name], source=CENTER)
+    _grant(personas["granted again"], "surveys")
+    _grant(personas["granted again"], "legitimate")
+    _grant(personas["unconfirmed"], "newsletter")
+    _grant(personas["sharing, then GPC"], "partners", "sms")
+    gpc_honour(customer=personas["sharing, then GPC"])
+    _grant(personas["other channel"], "surveys", "phone")
+    surveys = Purpose.objects.get(key="surveys")
+    surveys.title_en = "Surveys, research and product tests"
+    purpose_save(purpose=surveys)
+    return personas
+
+
+def test_the_consenting_customers_are_exactly_those_consent_allows_for_every_persona() -> None:
+    personas = _consent_personas()
+    Purpose.objects.filter(key="offers").update(active=False)
+    privacy_officer()  # staff are not customers, whatever they allowed
+    purposes = [*Purpose.objects.values_list("key", flat=True), "unknown"]
+
+    for purpose_key in purposes:
+        for channel_key in [*Channel.objects.values_list("key", flat=True), "unknown"]:
+            selected = set(
+                customers_consenting(purpose_key=purpose_key, channel_key=channel_key).values_list(
+                    "pk", flat=True
+                )
+            )
+            allowed = {
+                name
+                for name, person in personas.items()
+                if consent_allows(customer_id=person.pk, purpose_key=purpose_key, channel_key=channel_key)
+            }
+            assert {name for name, person in personas.items() if person.pk in selected} == allowed, (
+                purpose_key,
+                channel_key,
+            )
+            assert selected <= {person.pk for person in personas.values()}
+
+
+def test_the_consenting_customers_of_a_purpose_are_those_who_allowed_it_on_that_channel() -> None:
+    personas = _consent_personas()
+
+    selected = customers_consenting(purpose_key="surveys", channel_key="email")
+
+    assert set(selected) == {
+        personas["granted"],
+        personas["granted again"],
+        personas["disabled"],
+        personas["granted an old text"],
+    }

@@ -1,7 +1,9 @@
 """What we hold about you: the register that privacy officers keep, next to the stored values."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -114,3 +116,13 @@ def test_every_area_of_the_customers_app_is_in_the_seeded_register() -> None:
     described = set(ProcessingActivity.objects.values_list("source_key", flat=True))
 
     assert {source for source in _sources if not source.startswith("test_")} <= described
+
+
+def test_the_dates_we_hold_are_shown_in_the_customers_date_format(client: Client) -> None:
+    joined = datetime(2026, 3, 5, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    client.force_login(customer(language="de", date_joined=joined))
+
+    page = client.get("/privacy/data/").content.decode()
+
+    assert "5. März 2026 09:30" in page
+    assert "2026-03-05" not in page

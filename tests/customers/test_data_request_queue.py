@@ -1,7 +1,8 @@
 """The privacy officers' queue: overdue first, filters, extensions the customer sees, overdue events."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -149,3 +150,14 @@ def test_requests_in_time_and_finished_ones_are_not_overdue() -> None:
     DataRequest.objects.filter(pk=done.pk).update(status="completed", completed_at=timezone.now())
 
     assert data_requests_flag_overdue() == 0
+
+
+def test_the_new_due_date_is_told_in_the_customers_date_format() -> None:
+    received = datetime(2026, 1, 10, 10, tzinfo=ZoneInfo("Europe/Berlin"))
+    request = DataRequest.objects.create(
+        customer=customer(language="de"), received_at=received, due_at=months_after(received, 1)
+    )
+
+    data_request_extend(request_id=request.pk, reason="Archiv")
+
+    assert Notification.objects.get(customer=request.customer).body.startswith("Neue Frist: 10. April 2026.")

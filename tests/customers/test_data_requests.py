@@ -15,7 +15,8 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, 
 from django.core import mail
 from django.template.defaultfilters import date as date_format
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format as localized
 
 from customers.exports import export_build, export_path, exports_purge
 from customers.models import DataRequest, Notification, OutgoingMail, User
@@ -383,3 +384,30 @@ def test_cancelling_ones_own_finished_request_is_refused_as_not_cancellable(
     assert refused.value.code == "not_cancellable"
     assert response.status_code == HTTPStatus.CONFLICT
     assert "can no longer be cancelled" in response.content.decode()
+
+
+def test_the_erasure_date_is_announced_in_the_customers_date_format(client: Client) -> None:
+    alice = customer(language="de")
+    client.force_login(alice)
+
+    page = client.post("/privacy/requests/erasure/", _erasure_form(password=PASSWORD), follow=True)
+
+    erase_after = timezone.localtime(DataRequest.objects.get(customer=alice).erase_after)
+    with translation.override("de"):
+        german = localized(erase_after, "DATETIME_FORMAT")
+    assert f"Wir löschen Ihr Konto und Ihre Daten am {german}." in page.content.decode()
+    assert erase_after.strftime("%Y-%m-%d") not in page.content.decode()
+
+
+def test_a_copy_is_dated_in_the_customers_date_format(django_capture_on_commit_callbacks: Capture) -> None:
+    alice = customer(language="de")
+
+    request = _export(alice, django_capture_on_commit_callbacks)
+
+    assert request.expires_at is not None
+    with translation.override("de"):
+        expires = localized(timezone.localtime(request.expires_at), "DATETIME_FORMAT")
+        today = localized(timezone.localdate(), "DATE_FORMAT")
+    assert f"Laden Sie sie vor dem {expires} herunter" in Notification.objects.get(customer=alice).body
+    readme = zipfile.ZipFile(export_path(request)).read("README.txt").decode()
+    assert f"Erstellt für {alice.email} am {today} " in readme

@@ -1,9 +1,12 @@
 """Staff-access transparency: opening a customer's record in admin is written down."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.test import Client
 
-from customers.access import staff_access_record
+from customers.access import staff_access_record, system_access_record
 from customers.consents import ConsentChange, consent_change
 from customers.models import StaffAccess
 from tests.factories import agent, customer, privacy_officer
@@ -82,3 +85,46 @@ def test_browsing_the_list_of_consent_records_is_not_a_look_at_one_customer(clie
     client.get("/admin/customers/consentrecord/")
 
     assert not StaffAccess.objects.exists()
+
+
+def test_a_systems_read_is_labelled_in_the_customers_language(client: Client) -> None:
+    alice = customer(language="de")
+    system_access_record(system_name="Shop", customer=alice, view="api:customer")
+    client.force_login(alice)
+
+    center = client.get("/privacy/").content.decode()
+    log = client.get("/privacy/staff-access/").content.decode()
+
+    assert "System „Shop“" in center
+    assert "System „Shop“" in log
+    assert "System: Shop" not in log
+
+
+def test_a_systems_read_is_stored_as_the_systems_name_not_as_a_sentence() -> None:
+    alice = customer()
+
+    access = system_access_record(system_name="Shop", customer=alice, view="api:customer")
+
+    assert access is not None
+    assert (access.staff, access.staff_name, access.by_system, access.who) == (
+        None,
+        "Shop",
+        True,
+        "System: Shop",
+    )
+
+
+def test_a_system_read_logged_before_the_change_is_labelled_like_a_new_one(client: Client) -> None:
+    alice, alex = customer(language="de"), agent(full_name="Alex Agent")
+    StaffAccess.objects.create(customer=alice, staff=None, staff_name="System: Shop", view="api:customer")
+    staff_access_record(staff=alex, customer=alice, view="admin:customer")
+    migration = importlib.import_module("customers.migrations.0011_staff_access_by_system")
+
+    migration.split_label(apps, None)
+
+    assert sorted(StaffAccess.objects.values_list("staff_name", "by_system")) == [
+        ("Alex Agent", False),
+        ("Shop", True),
+    ]
+    client.force_login(alice)
+    assert "System „Shop“" in client.get("/privacy/staff-access/").content.decode()

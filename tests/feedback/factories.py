@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, User
 from feedback.ideas import idea_publish, idea_suggest
-from feedback.models import Idea, Kind, Thread, Topic
+from feedback.models import FeedbackSettings, Idea, Kind, Thread, Topic
 from feedback.threads import thread_submit
 from tests.factories import agent
 
@@ -71,3 +75,11 @@ def published_idea(author: User, title: str = "Delivery time windows", **kwargs:
         author=author, title=title, description=kwargs.pop("description", "Let me pick a window.")
     )
     return idea_publish(idea=idea, actor=kwargs.pop("staff", None) or agent(), **kwargs)
+
+
+@contextmanager
+def settings_reads() -> Iterator[Callable[[], int]]:
+    """Count the queries that read the staff's feedback settings row in the block."""
+    table = FeedbackSettings._meta.db_table
+    with CaptureQueriesContext(connection) as context:
+        yield lambda: sum(table in query["sql"] for query in context.captured_queries)

@@ -17,7 +17,7 @@ from feedback.surveys import SendOutcome
 from portal.events import EventName
 from portal.models import Event, Job
 from tests.factories import agent, customer
-from tests.feedback.factories import grant_surveys, withdraw_surveys
+from tests.feedback.factories import grant_surveys, settings_reads, withdraw_surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,12 @@ def test_a_tampered_nps_link_is_a_400(client: Client) -> None:
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "not valid" in response.content.decode()
+
+
+def test_a_run_reads_and_locks_the_staff_settings_once() -> None:
+    _consenting()
+
+    with settings_reads() as reads:
+        assert nps_send_due() == 1
+
+    assert reads() == 1

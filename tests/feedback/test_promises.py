@@ -8,7 +8,7 @@ from feedback.models import Thread
 from feedback.promises import promises_check
 from feedback.threads import message_post, thread_resolve
 from portal.events import EventName
-from portal.models import Event
+from portal.models import Event, Job
 from tests.factories import agent, customer
 from tests.feedback.factories import MONDAY, thread
 
@@ -54,3 +54,17 @@ def test_a_late_reply_after_the_check_does_not_announce_the_promise_again() -> N
     assert not Event.objects.filter(name=EventName.PROMISE_KEPT).exists()
     late.refresh_from_db()
     assert late.first_reply_at is not None
+
+
+def test_the_promises_one_run_breaks_are_announced_together_each_with_its_thread_and_due_time() -> None:
+    late = [thread(customer(), now=MONDAY + timedelta(days=days)) for days in (0, 0, 1)]
+    jobs_before = Job.objects.count()
+
+    assert promises_check(now=MONDAY + timedelta(days=7)) == 3
+
+    assert list(Job.objects.order_by("pk")[jobs_before:].values_list("task", flat=True)) == [
+        "portal.dispatch_events"
+    ]
+    assert sorted(
+        Event.objects.filter(name=EventName.PROMISE_BROKEN).values_list("source", "occurred_at")
+    ) == [(f"feedback.thread:{t.pk}", t.due_at) for t in late]

@@ -19,7 +19,7 @@ from feedback.threads import message_post, thread_reopen, thread_resolve, thread
 from portal.events import EventName
 from portal.models import Event, Job
 from tests.factories import agent, customer
-from tests.feedback.factories import MONDAY, grant_surveys, thread, withdraw_surveys
+from tests.feedback.factories import MONDAY, grant_surveys, settings_reads, thread, withdraw_surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +240,27 @@ def test_the_thread_page_offers_the_survey(client: Client) -> None:
     page = client.get(f"/feedback/{survey.thread_id}/").content.decode()
 
     assert "Answer the survey" in page
+
+
+def test_the_thread_page_with_its_survey_reads_the_staff_settings_once(client: Client) -> None:
+    survey = _sent()
+    thread_reopen(thread=survey.thread, actor=_owner(survey.thread))
+    thread_resolve(thread=survey.thread, actor=_owner(survey.thread))
+    client.force_login(_owner(survey.thread))
+
+    with settings_reads() as reads:
+        page = client.get(f"/feedback/{survey.thread_id}/").content.decode()
+
+    assert "Answer the survey" in page
+    assert "You can reopen this conversation until" in page
+    assert reads() == 1
+
+
+def test_answering_through_the_link_reads_the_staff_settings_once(client: Client) -> None:
+    survey = _sent()
+
+    with settings_reads() as reads:
+        page = client.post(survey_path(survey_id=survey.pk), {"score": "4", "solved": "yes"})
+
+    assert "You can change it with the same link until" in page.content.decode()
+    assert reads() == 1

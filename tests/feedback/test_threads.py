@@ -15,7 +15,7 @@ from feedback.threads import message_post, thread_assign, thread_reopen, thread_
 from portal.events import EventName
 from portal.models import Event, Job
 from tests.factories import agent, customer, privacy_officer
-from tests.feedback.factories import BERLIN, MONDAY, disguised, pdf, png, thread, topic
+from tests.feedback.factories import BERLIN, MONDAY, disguised, pdf, png, settings_reads, thread, topic
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,16 @@ def test_a_topic_without_its_own_promise_uses_the_default_setting() -> None:
     given = thread(customer(), topic=other, now=MONDAY)
 
     assert given.promise_days == 2
+
+
+def test_giving_feedback_reads_the_staff_settings_once_for_the_flood_limit_and_the_promise() -> None:
+    other = topic("other")
+    other.promises.all().delete()
+
+    with settings_reads() as reads:
+        thread(customer(), topic=other, now=MONDAY)
+
+    assert reads() == 1
 
 
 @pytest.mark.parametrize(
@@ -321,3 +331,14 @@ def test_reply_mails_are_plain_text_so_html_in_a_reply_cannot_run(
     assert not getattr(message, "alternatives", None)
     assert 'Try <script>alert("x")</script> & "quotes"' in message.body  # shown as typed, never as markup
     assert "\n" not in message.subject
+
+
+def test_an_agent_resolving_a_closed_thread_reads_the_staff_settings_once() -> None:
+    alice, helper = customer(), agent()
+    given = thread(alice, now=MONDAY)
+    thread_status_set(thread=given, status=Thread.Status.CLOSED, actor=helper, now=MONDAY)
+
+    with settings_reads() as reads:
+        thread_status_set(thread=given, status=Thread.Status.RESOLVED, actor=helper, now=MONDAY)
+
+    assert reads() == 1

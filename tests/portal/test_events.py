@@ -1,13 +1,14 @@
 """Domain events: published with their cause, handed to subscribers exactly once."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from django.db import transaction
 
 from customers.models import User
 from portal import events
-from portal.events import event_dispatch, event_publish, event_subscribe
+from portal.events import NewEvent, event_dispatch, event_publish, event_subscribe
 from portal.models import Event, Job
 
 SEEN: list[tuple[str, dict[str, object]]] = []
@@ -91,3 +92,23 @@ def test_many_events_published_at_once_are_dispatched_by_one_job_per_hundred(ali
     assert len(numbers) == 250  # each once (eager worker) ...
     assert set(numbers) == set(range(250))  # ... and every one
     assert not Event.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def test_events_published_at_once_may_each_carry_their_own_source_and_time(alice: User) -> None:
+    default, own = datetime(2026, 1, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
+
+    with transaction.atomic():
+        events.events_publish_many(
+            name="tests.happened",
+            events=[
+                (alice.pk, "plain", {}),
+                NewEvent(alice.pk, "own", {}, source="tests.thing:7", occurred_at=own),
+            ],
+            source="tests",
+            occurred_at=default,
+        )
+
+    assert sorted(Event.objects.values_list("key", "source", "occurred_at")) == [
+        ("own", "tests.thing:7", own),
+        ("plain", "tests", default),
+    ]
