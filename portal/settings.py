@@ -250,10 +250,6 @@ else:
     except Exception as exc:
         raise ImproperlyConfigured(f"CACHE_URL is not a valid cache URL: {exc}") from None
 
-# Sessions are read from the cache (a round trip to Redis instead of a query on every request) and
-# written through to the database, so they outlive a cache restart; ending one deletes both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
 # --- Security -------------------------------------------------------------------
 
 # PORTAL_HTTPS switches the transport-security settings as one: redirect to

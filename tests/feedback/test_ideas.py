@@ -339,5 +339,5 @@ def test_the_board_needs_the_same_queries_however_many_ideas(
         published_idea(customer(), title=f"Idea {number}", staff=staff)
     client.force_login(customer())
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get("/feedback/ideas/").status_code == HTTPStatus.OK

@@ -210,7 +210,7 @@ def test_the_inbox_needs_the_same_queries_however_many_threads(
     # session, user, permissions (2), topics and agents for the filters, count, the nav sidebar
     # asking whether the settings row may be added, the page, and its customers, topics and agents
     # (the trust app adds the bands of the page and the settings: tests/trust/test_inbox_band.py)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(INBOX)
 
     assert response.status_code == HTTPStatus.OK

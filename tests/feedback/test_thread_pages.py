@@ -295,7 +295,7 @@ def test_the_thread_list_needs_the_same_queries_however_many_threads(
     alice = _signed_in(client)
     _bulk_threads(alice, count)
 
-    with django_assert_num_queries(3):  # user, count, page (with topics); the session comes from the cache
+    with django_assert_num_queries(4):  # session, user, count, page (with topics)
         response = client.get("/feedback/")
 
     assert response.status_code == HTTPStatus.OK

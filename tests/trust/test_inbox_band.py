@@ -75,7 +75,7 @@ def test_the_bands_cost_the_same_queries_for_one_thread_or_a_full_page(
     _threads(count, helper)
 
     # The inbox's 12 queries, plus the page's bands and the settings that place customers without entries.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(INBOX)
 
     assert response.status_code == HTTPStatus.OK
