@@ -45,6 +45,7 @@ _CHANGE_LINK = re.compile(r'href="(/admin/feedback/thread/(\d+)/change/)[^"]*"')
 
 
 def _accepted(kind: str, started: float, **what: Any) -> None:
+    """Log a submission the portal accepted (kind ``unanswered``: one whose answer never came right)."""
     line = json.dumps({"kind": kind, "t0": started, "t1": time.time(), **what})
     with _lock, (OUT / "accepted.jsonl").open("a", encoding="utf-8") as log:
         log.write(line + "\n")
@@ -111,13 +112,18 @@ class _Person(HttpUser):
                 return None
             return str(response.text)
 
-    def submit(self, path: str, data: list[tuple[str, str]], step: str, *, saved: str = "") -> bool:
-        """POST a form; success is a redirect to a page without an error message."""
+    def submit(self, path: str, data: list[tuple[str, str]], step: str, *, saved: str = "") -> bool | None:
+        """POST a form; success is a redirect to a page without an error message.
+
+        Return True when accepted, False when the portal refused it (it answered with an error
+        message: nothing stored), None when no proper answer came (it may have been stored).
+        """
         with self.client.post(path, data=data, name=step, catch_response=True) as response:
-            problem = None
             if response.status_code != 200 or not response.history:
-                problem = f"{path}: {response.status_code}"
-            elif 'class="error"' in response.text or "errornote" in response.text:
+                response.failure(f"{path}: {response.status_code}")
+                return None
+            problem = None
+            if 'class="error"' in response.text or "errornote" in response.text:
                 problem = f"{path}: refused"
             elif saved and saved not in response.text:
                 problem = f"{path}: no confirmation"
@@ -200,8 +206,12 @@ class Customer(_Person):
             return
         button = form.buttons[0]
         started = time.time()
-        if self.submit(action, [*form.fields, button], "vote on an idea"):
-            _accepted("vote", started, customer_id=self.me["id"], idea_id=idea, vote=button[1] == "vote")
+        vote = {"customer_id": self.me["id"], "idea_id": idea, "vote": button[1] == "vote"}
+        outcome = self.submit(action, [*form.fields, button], "vote on an idea")
+        if outcome:
+            _accepted("vote", started, **vote)
+        elif outcome is None:  # it may have been stored all the same (the page after it failed, say)
+            _accepted("unanswered", started, of="vote", **vote)
 
     @task(1)
     def answer_a_survey(self) -> None:
@@ -217,11 +227,16 @@ class Customer(_Person):
         data = [(name, value) for name, value in form.fields if name not in {"score", "solved"}]
         data += [("score", str(score)), ("solved", solved)]
         started = time.time()
+        answer = {"survey_id": survey_id, "score": score, "solved": solved == "yes"}
         with self.client.post(path, data=data, name="answer a survey", catch_response=True) as response:
-            if response.status_code != 200 or 'name="score"' in response.text:
+            if response.status_code != 200:  # it may have been stored all the same
                 response.failure(f"{path}: {response.status_code}")
+                _accepted("unanswered", started, of="survey", **answer)
                 return
-        _accepted("survey", started, survey_id=survey_id, score=score, solved=solved == "yes")
+            if 'name="score"' in response.text:
+                response.failure(f"{path}: refused")
+                return
+        _accepted("survey", started, **answer)
 
     @task(1)
     def threads_and_data_requests(self) -> None:

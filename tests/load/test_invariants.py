@@ -76,6 +76,25 @@ def test_the_last_accepted_vote_must_be_the_stored_state() -> None:
     assert check_votes([_accepted("vote", started, customer_id=alice.pk, idea_id=1, vote=True), later]).ok
 
 
+def test_an_unanswered_attempt_after_the_last_accepted_vote_may_be_the_stored_state() -> None:
+    alice = customer()
+    voted = {"t0": 100.0, "t1": 101.0, "kind": "vote", "customer_id": alice.pk, "idea_id": 1, "vote": True}
+    # The unvote went through, but the page it led to failed: the load generator never saw it accepted.
+    unvote = {**voted, "kind": "unanswered", "of": "vote", "t0": 105.0, "t1": 106.0, "vote": False}
+
+    assert not check_votes([voted]).ok
+    assert check_votes([voted, unvote]).ok
+
+
+def test_an_unanswered_attempt_that_ended_before_the_last_accepted_began_excuses_nothing() -> None:
+    alice = customer()
+    voted = {"t0": 100.0, "t1": 101.0, "kind": "vote", "customer_id": alice.pk, "idea_id": 1, "vote": True}
+    earlier = {**voted, "kind": "unanswered", "of": "vote", "t0": 90.0, "t1": 95.0, "vote": False}
+    elsewhere = {**voted, "kind": "unanswered", "of": "vote", "t0": 105.0, "idea_id": 2, "vote": False}
+
+    assert not check_votes([voted, earlier, elsewhere]).ok
+
+
 def test_a_planted_duplicate_booking_of_one_source_event_is_found() -> None:
     alice = customer()
     at = timezone.now()
