@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from pytest_django import Settings
 
 LANE = os.environ.get("PORTAL_TEST_LANE", "fast")
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
@@ -94,6 +95,20 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def unreachable_cache(settings: Settings) -> None:
+    """Make the shared cache a Redis on a port nothing listens on: Redis is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -159,6 +159,23 @@ def test_too_many_requests_is_a_429_with_retry_after(client: Client, settings: S
     assert 0 < int(response["Retry-After"]) <= 86400
 
 
+@pytest.mark.usefixtures("unreachable_cache")
+def test_while_the_cache_is_unreachable_each_process_still_limits_by_its_own_count(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_key": "2/day", "person": "2/day"},
+    }
+    headers = key_auth(api_key())
+    path = f"/api/v1/consent-check/?customer={customer().pk}&purpose=newsletter&channel=email"
+
+    statuses = [client.get(path, headers=headers).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert "the cache is unreachable" in caplog.text
+
+
 def test_the_limit_is_per_key_and_per_person(client: Client, settings: Settings) -> None:
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

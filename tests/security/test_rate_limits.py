@@ -93,3 +93,17 @@ def test_a_mail_link_opened_too_often_is_refused_with_a_readable_429(
     assert int(refused["Retry-After"]) > 0
     other_address = client.get(url, REMOTE_ADDR="192.0.2.7")
     assert other_address.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("name", sorted(LINKS))
+@pytest.mark.usefixtures("unreachable_cache")
+def test_a_mail_link_still_works_while_the_cache_is_unreachable(
+    client: Client, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    link = LINKS[name]
+    payload, _snapshot = link.make()
+
+    opened = client.get(reverse(name, args=[signing.dumps(payload, salt=link.salt)]))
+
+    assert opened.status_code == HTTPStatus.OK
+    assert "the cache is unreachable" in caplog.text
