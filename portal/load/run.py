@@ -287,30 +287,31 @@ def _report(outcome: Outcome, options: Options, say: Say, *, chaos: bool) -> boo
     """Print the figures and verdicts; under faults, failed requests are expected and only counted."""
     start, end = outcome.window
     ramp = start - min((sample.at for sample in outcome.samples), default=start)
-    rows = step_figures(outcome.samples, ramp + outcome.seconds)
+    steady = within(outcome.samples, start, end)
+    rows = step_figures(steady, outcome.seconds)
     ceiling = step_figures(outcome.ceiling, CEILING_SECONDS)
     say("")
-    say(f"every request ({ramp:.0f} s until every person had signed in, then {outcome.seconds} s):")
+    say(f"with all {options.users} people signed in (the {outcome.seconds} s from {ramp:.0f} s):")
     say(figures_table(rows + ceiling[:1]))
-    total = rows[-1] if rows else None
-    errors = total.errors if total else 0
-    steady = within(outcome.samples, start, end)
-    steady_all = step_figures(steady, outcome.seconds)[-1:]
+    whole = step_figures(outcome.samples, ramp + outcome.seconds)
+    errors = whole[-1].errors if whole else 0
     steady_pages = page_views_p95(steady, PAGE_STEPS)
     met = "met" if steady_pages < TARGET_P95_MS else "MISSED"
-    if steady_all and ceiling:
+    if rows and ceiling:
         say(
-            f"\nwith all {options.users} users signed in (the {outcome.seconds} s from {ramp:.0f} s): "
-            f"{steady_all[0].per_second:.1f} req/s, p50 / p95 / p99 {steady_all[0].p50:.0f} / "
-            f"{steady_all[0].p95:.0f} / {steady_all[0].p99:.0f} ms; ceiling (ping, same server, "
-            f"{options.users} users, {CEILING_SECONDS} s) {ceiling[0].per_second:.0f} req/s"
+            f"\nthroughput {rows[-1].per_second:.1f} req/s; ceiling (ping, same server, {options.users} "
+            f"users, {CEILING_SECONDS} s) {ceiling[0].per_second:.0f} req/s"
         )
-    say(
-        f"page views p95: {steady_pages:.0f} ms with all {options.users} users signed in "
-        f"({len(steady)} requests): target < {TARGET_P95_MS} ms {met}; "
-        f"{page_views_p95(outcome.samples, PAGE_STEPS):.0f} ms over the whole run (ramp and sign-ins "
-        f"included); errors {errors}"
-    )
+    views = sum(sample.step in PAGE_STEPS for sample in steady)
+    say(f"page views p95: {steady_pages:.0f} ms ({views} page views): target < {TARGET_P95_MS} ms {met}")
+    sign_ins = next((row for row in whole if row.step == "sign in"), None)
+    if sign_ins:
+        say(
+            f"the ramp ({options.spawn_rate:g} people started a second): sign in p50 / p95 "
+            f"{sign_ins.p50:.0f} / {sign_ins.p95:.0f} ms; over the whole run page views p95 "
+            f"{page_views_p95(outcome.samples, PAGE_STEPS):.0f} ms, {whole[-1].requests} requests, "
+            f"errors {errors}"
+        )
     say(f"load average during the run: {outcome.load_during} (uptime)")
     if outcome.cpu is not None:
         say("")
