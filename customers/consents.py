@@ -153,9 +153,20 @@ def consent_matrix(*, customer: User) -> ConsentMatrix:
     return ConsentMatrix(channels, rows)
 
 
+def _offered_purpose(purpose_key: str, channel_key: str) -> Purpose | None:
+    """The active purpose, if it is offered on this active channel (else no one may be contacted)."""
+    return Purpose.objects.filter(
+        key=purpose_key, active=True, channels__key=channel_key, channels__active=True
+    ).first()
+
+
 def consent_allows(*, customer_id: int, purpose_key: str, channel_key: str) -> bool:
-    """May the company contact this customer about this purpose on this channel?"""
-    purpose = Purpose.objects.filter(key=purpose_key, active=True).first()
+    """May the company contact this customer about this purpose on this channel?
+
+    Not on a channel the purpose is not offered on (the customer could not choose there), as the
+    API's consent check answers.
+    """
+    purpose = _offered_purpose(purpose_key, channel_key)
     if purpose is None:
         return False
     if purpose.required:
@@ -174,13 +185,14 @@ def consent_allows(*, customer_id: int, purpose_key: str, channel_key: str) -> b
 def customers_consenting(*, purpose_key: str, channel_key: str) -> QuerySet[User]:
     """The customers whom ``consent_allows`` lets the company contact about this purpose on this channel.
 
-    The same rule as one query for a whole set: an unknown or inactive purpose
-    allows nobody and a required one everybody; otherwise the newest record of
+    The same rule as one query for a whole set: an unknown or inactive purpose,
+    or one not offered on the channel, allows nobody and a required one
+    everybody; otherwise the newest record of
     the cell decides (so withdrawals, GPC withdrawals and unconfirmed double
     opt-ins count), and the purpose's default where there is none.
     """
     customers = User.objects.customers()
-    purpose = Purpose.objects.filter(key=purpose_key, active=True).first()
+    purpose = _offered_purpose(purpose_key, channel_key)
     if purpose is None:
         return customers.none()
     if purpose.required:

@@ -218,6 +218,22 @@ def test_nothing_granted_means_no_contact_except_required_purposes() -> None:
     assert not _allows(alice, "unknown")
 
 
+def test_no_contact_on_a_channel_not_offered_or_switched_off_even_if_required_or_granted() -> None:
+    alice = customer()
+    _grant(alice, "surveys")
+    service, surveys = Purpose.objects.get(key="service"), Purpose.objects.get(key="surveys")
+    assert _allows(alice, "service")
+    assert _allows(alice, "surveys")
+
+    service.channels.remove(Channel.objects.get(key="email"))
+    Channel.objects.filter(key="email").update(active=False)
+
+    assert not _allows(alice, "service")
+    assert not _allows(alice, "surveys")
+    assert not customers_consenting(purpose_key=surveys.key, channel_key="email").exists()
+    assert not customers_consenting(purpose_key=service.key, channel_key="email").exists()
+
+
 def test_the_matrix_costs_three_queries_whatever_the_history(django_assert_num_queries: object) -> None:
     alice = customer()
     for number in range(6):
