@@ -47,6 +47,8 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A TOTP code computed a moment before it is posted must not turn stale at a 30 s step's end.
+MFA_TOTP_TOLERANCE = 1
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
