@@ -249,6 +249,9 @@ else:
         CACHES = {"default": environ.Env.cache_url_config(_cache_url)}
     except Exception as exc:
         raise ImproperlyConfigured(f"CACHE_URL is not a valid cache URL: {exc}") from None
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # While Redis is unreachable, answer like an empty cache instead of failing the request.
+        CACHES["default"]["BACKEND"] = "portal.cache_backends.FailSoftRedisCache"
 
 # --- Security -------------------------------------------------------------------
 

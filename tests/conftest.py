@@ -99,13 +99,13 @@ def _fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def unreachable_cache(settings: Settings) -> None:
-    """Make the shared cache a Redis on a port nothing listens on: Redis is down."""
+    """Make the shared cache (as production configures it) a Redis nothing listens on: Redis is down."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache_backends.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }

@@ -8,22 +8,19 @@ to 1 % of the limit (one at a time below 200 per window), so a busy key
 costs the cache a write now and then instead of on every request, and the
 limit is exact for small rates and at most a few percent generous for large
 ones. Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``
-(``PORTAL_API_KEY_RATE``, ``PORTAL_API_PERSON_RATE``). While the cache is
-unreachable each process limits by its own count (a warning is logged) and
-adds it to the shared counter once the cache answers again: a Redis restart
-must not make every API call fail.
+(``PORTAL_API_KEY_RATE``, ``PORTAL_API_PERSON_RATE``). While Redis is
+unreachable the cache answers as if empty (:mod:`portal.cache_backends`): the
+API keeps answering, its limits open for that moment.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
@@ -53,7 +50,6 @@ class _Window:
 
 _windows: dict[str, _Window] = {}
 _lock = threading.Lock()
-logger = logging.getLogger(__name__)
 
 
 def _count(key: str, *, batch: int, timeout: int) -> int:
@@ -69,22 +65,12 @@ def _count(key: str, *, batch: int, timeout: int) -> int:
             return window.shared + window.pending
         pending, window.pending = window.pending, 0
     try:
-        shared = _shared_add(key, pending, timeout=timeout)
-    except (RedisError, OSError) as error:
-        logger.warning("API rate limit counted in this process only: the cache is unreachable (%s)", error)
-        with _lock:
-            window.pending += pending  # added to the shared counter once the cache answers
-            return window.shared + window.pending
+        shared = cache.incr(key, pending)
+    except ValueError:
+        shared = pending if cache.add(key, pending, timeout=timeout) else cache.incr(key, pending)
     with _lock:
         window.shared = max(window.shared, shared)
         return window.shared + window.pending
-
-
-def _shared_add(key: str, count: int, *, timeout: int) -> int:
-    try:
-        return cache.incr(key, count)
-    except ValueError:  # no counter yet (or evicted)
-        return count if cache.add(key, count, timeout=timeout) else cache.incr(key, count)
 
 
 def throttle_counts_forget() -> None:

@@ -107,3 +107,13 @@ def test_a_mail_link_still_works_while_the_cache_is_unreachable(
 
     assert opened.status_code == HTTPStatus.OK
     assert "the cache is unreachable" in caplog.text
+
+
+@pytest.mark.usefixtures("unreachable_cache")
+def test_signing_in_works_while_the_cache_is_unreachable(client: Client) -> None:
+    alice = customer()
+
+    signed_in = client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+
+    assert signed_in.status_code == HTTPStatus.FOUND
+    assert client.get("/privacy/").status_code == HTTPStatus.OK
