@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -209,7 +210,7 @@ class ThreadAdmin(RefusableSaveAdmin[Thread]):
             obj.promise_days,
         ) % {
             "days": obj.promise_days,
-            "due": due.strftime("%Y-%m-%d %H:%M"),
+            "due": date_format(due, "SHORT_DATETIME_FORMAT"),
             "state": obj.get_promise_display(),
         }
 
@@ -244,7 +245,7 @@ class ThreadAdmin(RefusableSaveAdmin[Thread]):
                 (
                     css,
                     who % {"name": name},
-                    timezone.localtime(message.created_at).strftime("%Y-%m-%d %H:%M"),
+                    date_format(timezone.localtime(message.created_at), "SHORT_DATETIME_FORMAT"),
                     linebreaksbr(message.text),
                     files,
                 )

@@ -6,7 +6,8 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from customers.models import Notification, StaffAccess, User
@@ -164,6 +165,21 @@ def test_opening_a_thread_is_written_to_the_customers_staff_access_log(client: C
     client.get(f"{INBOX}{given.pk}/change/")
 
     assert StaffAccess.objects.filter(customer=alice, view="admin:feedback_thread").exists()
+
+
+def test_the_thread_page_gives_dates_in_the_agents_language(client: Client) -> None:
+    client.force_login(agent(language="de"))
+    given = thread(customer())
+    written = Message.objects.filter(thread=given).earliest("created_at").created_at
+
+    page = client.get(f"{INBOX}{given.pk}/change/").content.decode()
+
+    with translation.override("de"):
+        due = date_format(timezone.localtime(given.due_at), "SHORT_DATETIME_FORMAT")
+        sent = date_format(timezone.localtime(written), "SHORT_DATETIME_FORMAT")
+    assert f"fällig bis {due}" in page
+    assert sent in page
+    assert timezone.localtime(written).strftime("%Y-%m-%d") not in page
 
 
 def test_threads_cannot_be_added_or_deleted_by_hand(client: Client) -> None:
