@@ -46,7 +46,7 @@ from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from customers.models import User
-from portal.jobs import job_enqueue
+from portal.jobs import job_enqueue, job_retry
 from portal.models import Job
 from trust.announcements import band_changes_announce_set
 from trust.configuration import trust_settings
@@ -360,14 +360,31 @@ def recompute_accounts_start(*, customer_ids: Sequence[int], requested_by: User)
 
 
 def recompute_send_again(*, run_id: int) -> bool:
-    """Send an unfinished run's open chunks again; False when a send is still waiting (nothing added)."""
+    """Send an unfinished run's open chunks again; False when a send is still waiting (nothing added).
+
+    The chunks whose jobs failed for good are put back in the queue too (the coordinator's
+    fan-out alone would not: each chunk's job has one key for ever).
+    """
     base = f"trust.recompute:{run_id}"
     latest: Job | None = _newest(Job, base)
     key = _key_while_pending(base, latest, latest is not None and latest.state == Job.State.PENDING)
     if latest is not None and key == latest.key:
         return False
-    job_enqueue(task="trust.recompute", args=[run_id, 0], key=key)
+    open_chunks = RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    failed = Job.objects.filter(
+        key__in=[_chunk_job_key(chunk_id) for chunk_id in open_chunks], state=Job.State.FAILED
+    ).values_list("pk", flat=True)
+    with transaction.atomic():
+        for job_id in failed:
+            job_retry(job_id=job_id)
+        job_enqueue(task="trust.recompute", args=[run_id, 0], key=key)
     return True
+
+
+def _chunk_job_key(chunk_id: int) -> str:
+    return f"trust.recompute-chunk:{chunk_id}"
 
 
 def recompute_fan_out(*, run_id: int, check: int = 0) -> int:
@@ -388,9 +405,7 @@ def recompute_fan_out(*, run_id: int, check: int = 0) -> int:
         return 0
     with transaction.atomic():
         for chunk_id in open_chunks:
-            job_enqueue(
-                task="trust.recompute_chunk", args=[chunk_id], key=f"trust.recompute-chunk:{chunk_id}"
-            )
+            job_enqueue(task="trust.recompute_chunk", args=[chunk_id], key=_chunk_job_key(chunk_id))
     return len(open_chunks)
 
 

@@ -14,7 +14,15 @@ from customers.models import User
 from portal.models import Job
 from tests.factories import agent, customer, privacy_officer, staff
 from trust.ledger import ledger_book
-from trust.models import Account, EventType, FollowUp, LedgerEntry, RecomputeRun, TrustSettings
+from trust.models import (
+    Account,
+    EventType,
+    FollowUp,
+    LedgerEntry,
+    RecomputeChunk,
+    RecomputeRun,
+    TrustSettings,
+)
 from trust.outcomes import followup_record_outcome
 from trust.recompute import recompute_all
 
@@ -411,3 +419,24 @@ def test_sending_a_run_again_adds_one_job_however_often_it_is_clicked_while_it_w
     client.post("/admin/trust/recomputerun/", selection)
 
     assert sends.count() == 2
+
+
+def test_sending_a_run_again_puts_its_chunks_failed_for_good_back_in_the_queue(client: Client) -> None:
+    client.force_login(staff(None))
+    run = RecomputeRun.objects.create(key="stuck", reason="test")
+    failed, done = (RecomputeChunk.objects.create(run=run, first_id=n, last_id=n) for n in (1, 2))
+    RecomputeChunk.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    for chunk in (failed, done):
+        Job.objects.create(
+            task="trust.recompute_chunk",
+            args=[chunk.pk],
+            key=f"trust.recompute-chunk:{chunk.pk}",
+            state=Job.State.FAILED,
+            attempts=5,
+        )
+
+    client.post("/admin/trust/recomputerun/", {"action": "send_again", "_selected_action": [run.pk]})
+
+    retried = Job.objects.get(key=f"trust.recompute-chunk:{failed.pk}")
+    assert (retried.state, retried.attempts) == (Job.State.PENDING, 0)
+    assert Job.objects.get(key=f"trust.recompute-chunk:{done.pk}").state == Job.State.FAILED
