@@ -147,13 +147,12 @@ def events_publish_many(
         if not fresh:
             continue
         Event.objects.bulk_create(fresh, ignore_conflicts=True)
-        ids = list(
-            Event.objects.filter(key__in=[event.key for event in fresh], dispatched_at__isnull=True)
-            .exclude(key__in=known)
-            .values_list("pk", flat=True)
+        ids = sorted(
+            Event.objects.filter(
+                key__in=[event.key for event in fresh], dispatched_at__isnull=True
+            ).values_list("pk", flat=True)
         )
-        ids.sort()
-        parts = [ids[at : at + _PER_JOB] for at in range(0, len(ids), _PER_JOB)]
+        parts = [ids[first : first + _PER_JOB] for first in range(0, len(ids), _PER_JOB)]
         jobs = [Job(task="portal.dispatch_events", args=[p], key=f"events:{p[0]}-{p[-1]}") for p in parts]
         Job.objects.bulk_create(jobs, ignore_conflicts=True)
         job_ids = list(Job.objects.filter(key__in=[job.key for job in jobs]).values_list("pk", flat=True))
