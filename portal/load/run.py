@@ -42,7 +42,6 @@ from portal.localservers import (
     gunicorn_start,
     load_average,
     port_open,
-    process_kill,
     process_stop,
     production_env,
     redis_start,
@@ -143,7 +142,7 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores (nproc), {total} GiB (free -g), load average {load_average()} (uptime)"
 
 
-def _stack_up(stack: Stack, options: Options, say: Say, *, grace: int) -> None:
+def _stack_up(stack: Stack, say: Say, *, grace: int) -> None:
     """Redis, the mail sink, static files, gunicorn, two workers and beat; wait until they answer."""
     database = settings.DATABASES["default"]
     stack.redis_port, stack.smtp_port, stack.web_port = free_port(), free_port(), free_port()
@@ -381,7 +380,7 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
 
     started = timezone.now()
     try:
-        _stack_up(stack, options, say, grace=20 if chaos else 120)
+        _stack_up(stack, say, grace=20 if chaos else 120)
         say(f"preparing {database['NAME']}: migrate, seed_demo --customers {options.customers} ...")
         call_command("migrate", verbosity=0)
         from django.test import override_settings
@@ -506,4 +505,4 @@ def _sample_load(process: subprocess.Popen[bytes], into: list[str]) -> None:
         time.sleep(5)
 
 
-__all__ = ["Options", "Stack", "process_kill", "run"]
+__all__ = ["Options", "Stack", "run"]
