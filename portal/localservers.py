@@ -52,10 +52,8 @@ def database_create(database: dict[str, Any]) -> None:
     """Create the database named in ``database`` afresh (dropping a leftover of an earlier run)."""
     from psycopg import sql
 
+    database_drop(database)
     with _maintenance(database) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"]))
-        )
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database["NAME"])))
 
 
