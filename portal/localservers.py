@@ -92,6 +92,18 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return False
 
 
+def port_wait(port: int, process: subprocess.Popen[bytes], *, seconds: float, failure: str) -> None:
+    """Wait (at most ``seconds``) until ``process`` accepts connections on 127.0.0.1:``port``.
+
+    Refuse with ``failure`` if it exits first or the deadline passes.
+    """
+    deadline = time.monotonic() + seconds
+    while not port_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise CommandError(failure)
+        time.sleep(0.05)
+
+
 def machine_busy() -> float:
     """The share of all cores busy during one second (other work competes with the run)."""
 
@@ -184,11 +196,11 @@ def redis_start(port: int, directory: Path) -> subprocess.Popen[bytes]:
         ],
         start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while not port_open(port):
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise CommandError(f"redis-server did not start on 127.0.0.1:{port}")
-        time.sleep(0.05)
+    try:
+        port_wait(port, server, seconds=10, failure=f"redis-server did not start on 127.0.0.1:{port}")
+    except CommandError:
+        process_stop(server, timeout=5)  # not handed to anyone yet: nobody else would stop it
+        raise
     return server
 
 

@@ -27,7 +27,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import close_old_connections, connection, connections
 
 from portal.load.cpu import CpuSnapshot, cpu_shares, cpu_table, machine_busy, processes_cpu, sessions_cpu
@@ -41,7 +40,7 @@ from portal.localservers import (
     free_port,
     gunicorn_start,
     load_average,
-    port_open,
+    port_wait,
     process_stop,
     production_env,
     redis_start,
@@ -180,11 +179,7 @@ def _stack_up(stack: Stack, say: Say, *, grace: int) -> None:
             "--out", str(stack.workdir / "mails.jsonl"),
         ],
     )  # fmt: skip
-    deadline = time.monotonic() + 15
-    while not port_open(stack.smtp_port):
-        if time.monotonic() > deadline:
-            raise CommandError("the SMTP sink did not start")
-        time.sleep(0.1)
+    port_wait(stack.smtp_port, stack.processes["smtp"], seconds=15, failure="the SMTP sink did not start")
     say(f"redis on 127.0.0.1:{stack.redis_port}, SMTP sink on 127.0.0.1:{stack.smtp_port}")
 
 
