@@ -144,13 +144,16 @@ def _machine() -> str:
 def _stack_up(stack: Stack, say: Say, *, grace: int) -> None:
     """Redis, the mail sink, static files, gunicorn, two workers and beat; wait until they answer."""
     database = settings.DATABASES["default"]
+    login = database.get("USER") or "postgres"
+    if database.get("PASSWORD"):
+        login += f":{database['PASSWORD']}"
     stack.redis_port, stack.smtp_port, stack.web_port = free_port(), free_port(), free_port()
     stack.env = production_env(
         stack.workdir,
         # The same key as this process: the survey links it prepares must be valid for the servers.
         SECRET_KEY=settings.SECRET_KEY,
         DATABASE_URL=(
-            f"postgres://{database.get('USER') or 'postgres'}@{database.get('HOST') or '127.0.0.1'}:"
+            f"postgres://{login}@{database.get('HOST') or '127.0.0.1'}:"
             f"{database.get('PORT') or 5432}/{database['NAME']}"
         ),
         CELERY_BROKER_URL=f"redis://127.0.0.1:{stack.redis_port}/0",
@@ -161,10 +164,6 @@ def _stack_up(stack: Stack, say: Say, *, grace: int) -> None:
         PORTAL_JOB_START_GRACE=str(grace),
         PYTHONPATH=str(BASE_DIR),
     )
-    if database.get("PASSWORD"):
-        stack.env["DATABASE_URL"] = stack.env["DATABASE_URL"].replace(
-            f"{database.get('USER') or 'postgres'}@", f"{database.get('USER')}:{database['PASSWORD']}@"
-        )
     stack.redis()
     # What this process enqueues while preparing goes to the same private Redis as the servers'.
     from portal.celery import app
