@@ -230,22 +230,21 @@ def _wait(process: subprocess.Popen[bytes], seconds: float) -> None:
         process_stop(process)
 
 
-def _samples(out: Path) -> list[Sample]:
-    path = out / "samples.jsonl"
+def _jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _samples(out: Path) -> list[Sample]:
     return [
         Sample(step=row["step"], millis=float(row["ms"]), ok=bool(row["ok"]), at=float(row.get("at", 0)))
-        for row in rows
+        for row in _jsonl(out / "samples.jsonl")
     ]
 
 
 def _accepted(out: Path) -> list[dict[str, Any]]:
-    path = out / "accepted.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return _jsonl(out / "accepted.jsonl")
 
 
 def _settle(seconds: int, say: Say) -> bool:
