@@ -269,7 +269,6 @@ class Outcome:
     verdicts: list[Verdict]
     accepted: list[dict[str, Any]]
     load_during: str
-    seconds: int
     window: tuple[float, float]  # the measured window (epoch seconds): every person signed in
     events: list[str] = field(default_factory=list)
     cpu: tuple[CpuSnapshot, CpuSnapshot] | None = None
@@ -280,12 +279,12 @@ def _report(outcome: Outcome, options: Options, say: Say, *, chaos: bool) -> boo
     start, end = outcome.window
     ramp = start - min((sample.at for sample in outcome.samples), default=start)
     steady = within(outcome.samples, start, end)
-    rows = step_figures(steady, outcome.seconds)
+    rows = step_figures(steady, options.seconds)
     ceiling = step_figures(outcome.ceiling, CEILING_SECONDS)
     say("")
-    say(f"with all {options.users} people signed in (the {outcome.seconds} s from {ramp:.0f} s):")
+    say(f"with all {options.users} people signed in (the {options.seconds} s from {ramp:.0f} s):")
     say(figures_table(rows + ceiling[:1]))
-    whole = step_figures(outcome.samples, ramp + outcome.seconds)
+    whole = step_figures(outcome.samples, ramp + options.seconds)
     errors = whole[-1].errors if whole else 0
     steady_pages = page_views_p95(steady, PAGE_STEPS)
     met = "met" if steady_pages < TARGET_P95_MS else "MISSED"
@@ -452,7 +451,6 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
             verdicts=verdicts,
             accepted=accepted,
             load_during=during,
-            seconds=options.seconds,
             window=window,
             events=events,
             cpu=cpu,
