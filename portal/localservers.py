@@ -52,10 +52,8 @@ def database_create(database: dict[str, Any]) -> None:
     """Create the database named in ``database`` afresh (dropping a leftover of an earlier run)."""
     from psycopg import sql
 
+    database_drop(database)
     with _maintenance(database) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database["NAME"]))
-        )
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database["NAME"])))
 
 
@@ -92,6 +90,18 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
+
+
+def port_wait(port: int, process: subprocess.Popen[bytes], *, seconds: float, failure: str) -> None:
+    """Wait (at most ``seconds``) until ``process`` accepts connections on 127.0.0.1:``port``.
+
+    Refuse with ``failure`` if it exits first or the deadline passes.
+    """
+    deadline = time.monotonic() + seconds
+    while not port_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise CommandError(failure)
+        time.sleep(0.05)
 
 
 def machine_busy() -> float:
@@ -186,11 +196,11 @@ def redis_start(port: int, directory: Path) -> subprocess.Popen[bytes]:
         ],
         start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while not port_open(port):
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise CommandError(f"redis-server did not start on 127.0.0.1:{port}")
-        time.sleep(0.05)
+    try:
+        port_wait(port, server, seconds=10, failure=f"redis-server did not start on 127.0.0.1:{port}")
+    except CommandError:
+        process_stop(server, timeout=5)  # not handed to anyone yet: nobody else would stop it
+        raise
     return server
 
 

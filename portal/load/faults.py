@@ -25,7 +25,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from portal.load.mailsink import mail_records
-from portal.localservers import database_disconnect, process_kill, process_stop, redis_start
+from portal.localservers import database_disconnect, process_kill, process_stop
 
 if TYPE_CHECKING:
     from portal.load.run import Options, Say, Stack
@@ -104,7 +104,7 @@ def faults_run(*, stack: Stack, options: Options, database: dict[str, Any], say:
 
     process_stop(stack.processes.pop("redis"), timeout=5)
     time.sleep(2)
-    stack.processes["redis"] = redis_start(stack.redis_port, stack.workdir / "redis")
+    stack.redis()
     note(f"Redis on 127.0.0.1:{stack.redis_port} restarted (2 s down, memory-only: its queues are gone)")
 
     time.sleep(5)

@@ -27,7 +27,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import close_old_connections, connection, connections
 
 from portal.load.cpu import CpuSnapshot, cpu_shares, cpu_table, machine_busy, processes_cpu, sessions_cpu
@@ -41,8 +40,7 @@ from portal.localservers import (
     free_port,
     gunicorn_start,
     load_average,
-    port_open,
-    process_kill,
+    port_wait,
     process_stop,
     production_env,
     redis_start,
@@ -143,16 +141,19 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores (nproc), {total} GiB (free -g), load average {load_average()} (uptime)"
 
 
-def _stack_up(stack: Stack, options: Options, say: Say, *, grace: int) -> None:
+def _stack_up(stack: Stack, say: Say, *, grace: int) -> None:
     """Redis, the mail sink, static files, gunicorn, two workers and beat; wait until they answer."""
     database = settings.DATABASES["default"]
+    login = database.get("USER") or "postgres"
+    if database.get("PASSWORD"):
+        login += f":{database['PASSWORD']}"
     stack.redis_port, stack.smtp_port, stack.web_port = free_port(), free_port(), free_port()
     stack.env = production_env(
         stack.workdir,
         # The same key as this process: the survey links it prepares must be valid for the servers.
         SECRET_KEY=settings.SECRET_KEY,
         DATABASE_URL=(
-            f"postgres://{database.get('USER') or 'postgres'}@{database.get('HOST') or '127.0.0.1'}:"
+            f"postgres://{login}@{database.get('HOST') or '127.0.0.1'}:"
             f"{database.get('PORT') or 5432}/{database['NAME']}"
         ),
         CELERY_BROKER_URL=f"redis://127.0.0.1:{stack.redis_port}/0",
@@ -163,10 +164,6 @@ def _stack_up(stack: Stack, options: Options, say: Say, *, grace: int) -> None:
         PORTAL_JOB_START_GRACE=str(grace),
         PYTHONPATH=str(BASE_DIR),
     )
-    if database.get("PASSWORD"):
-        stack.env["DATABASE_URL"] = stack.env["DATABASE_URL"].replace(
-            f"{database.get('USER') or 'postgres'}@", f"{database.get('USER')}:{database['PASSWORD']}@"
-        )
     stack.redis()
     # What this process enqueues while preparing goes to the same private Redis as the servers'.
     from portal.celery import app
@@ -181,11 +178,7 @@ def _stack_up(stack: Stack, options: Options, say: Say, *, grace: int) -> None:
             "--out", str(stack.workdir / "mails.jsonl"),
         ],
     )  # fmt: skip
-    deadline = time.monotonic() + 15
-    while not port_open(stack.smtp_port):
-        if time.monotonic() > deadline:
-            raise CommandError("the SMTP sink did not start")
-        time.sleep(0.1)
+    port_wait(stack.smtp_port, stack.processes["smtp"], seconds=15, failure="the SMTP sink did not start")
     say(f"redis on 127.0.0.1:{stack.redis_port}, SMTP sink on 127.0.0.1:{stack.smtp_port}")
 
 
@@ -237,22 +230,21 @@ def _wait(process: subprocess.Popen[bytes], seconds: float) -> None:
         process_stop(process)
 
 
-def _samples(out: Path) -> list[Sample]:
-    path = out / "samples.jsonl"
+def _jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _samples(out: Path) -> list[Sample]:
     return [
         Sample(step=row["step"], millis=float(row["ms"]), ok=bool(row["ok"]), at=float(row.get("at", 0)))
-        for row in rows
+        for row in _jsonl(out / "samples.jsonl")
     ]
 
 
 def _accepted(out: Path) -> list[dict[str, Any]]:
-    path = out / "accepted.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return _jsonl(out / "accepted.jsonl")
 
 
 def _settle(seconds: int, say: Say) -> bool:
@@ -277,7 +269,6 @@ class Outcome:
     verdicts: list[Verdict]
     accepted: list[dict[str, Any]]
     load_during: str
-    seconds: int
     window: tuple[float, float]  # the measured window (epoch seconds): every person signed in
     events: list[str] = field(default_factory=list)
     cpu: tuple[CpuSnapshot, CpuSnapshot] | None = None
@@ -288,12 +279,12 @@ def _report(outcome: Outcome, options: Options, say: Say, *, chaos: bool) -> boo
     start, end = outcome.window
     ramp = start - min((sample.at for sample in outcome.samples), default=start)
     steady = within(outcome.samples, start, end)
-    rows = step_figures(steady, outcome.seconds)
+    rows = step_figures(steady, options.seconds)
     ceiling = step_figures(outcome.ceiling, CEILING_SECONDS)
     say("")
-    say(f"with all {options.users} people signed in (the {outcome.seconds} s from {ramp:.0f} s):")
+    say(f"with all {options.users} people signed in (the {options.seconds} s from {ramp:.0f} s):")
     say(figures_table(rows + ceiling[:1]))
-    whole = step_figures(outcome.samples, ramp + outcome.seconds)
+    whole = step_figures(outcome.samples, ramp + options.seconds)
     errors = whole[-1].errors if whole else 0
     steady_pages = page_views_p95(steady, PAGE_STEPS)
     met = "met" if steady_pages < TARGET_P95_MS else "MISSED"
@@ -381,7 +372,7 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
 
     started = timezone.now()
     try:
-        _stack_up(stack, options, say, grace=20 if chaos else 120)
+        _stack_up(stack, say, grace=20 if chaos else 120)
         say(f"preparing {database['NAME']}: migrate, seed_demo --customers {options.customers} ...")
         call_command("migrate", verbosity=0)
         from django.test import override_settings
@@ -460,7 +451,6 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
             verdicts=verdicts,
             accepted=accepted,
             load_during=during,
-            seconds=options.seconds,
             window=window,
             events=events,
             cpu=cpu,
@@ -506,4 +496,4 @@ def _sample_load(process: subprocess.Popen[bytes], into: list[str]) -> None:
         time.sleep(5)
 
 
-__all__ = ["Options", "Stack", "process_kill", "run"]
+__all__ = ["Options", "Stack", "run"]

@@ -125,20 +125,22 @@ def test_a_balance_that_is_not_the_sum_of_its_entries_is_found() -> None:
     assert (verdict.checked, verdict.failed) == (1, 1)
 
 
-def _follow_up_mailed(person: Any, key: str) -> FollowUp:
+def _follow_up(person: Any, reason: str = FollowUp.Reason.BAND, **fields: Any) -> FollowUp:
     now = timezone.now()
-    follow_up = FollowUp.objects.create(
+    return FollowUp.objects.create(
         customer=person,
-        reason=FollowUp.Reason.BAND,
+        reason=reason,
         band="at_risk",
         suggested_action=FollowUp.Action.REACH_OUT,
         due_at=now,
         opened_at=now,
         updated_at=now,
-        mail_key=key,
-        mail_state=FollowUp.MailState.SENT,
-        mailed_at=now,
+        **fields,
     )
+
+
+def _follow_up_mailed(person: Any, key: str) -> FollowUp:
+    follow_up = _follow_up(person, mail_key=key, mail_state=FollowUp.MailState.SENT, mailed_at=timezone.now())
     mail_send(
         key=key, customer=person, template="trust/mail/care_re_engage", context={"follow_up": follow_up}
     )
@@ -171,16 +173,7 @@ def test_a_follow_up_mail_waiting_for_the_customers_interval_is_no_loss() -> Non
     alice = customer()
     _follow_up_mailed(alice, "trust.care:3:band:1")
     Account.objects.create(customer=alice, care_mail_at=timezone.now(), care_mail_key="trust.care:3:band:1")
-    now = timezone.now()
-    waiting = FollowUp.objects.create(
-        customer=alice,
-        reason=FollowUp.Reason.ALARM,
-        band="at_risk",
-        suggested_action=FollowUp.Action.REACH_OUT,
-        due_at=now,
-        opened_at=now,
-        updated_at=now,
-    )
+    waiting = _follow_up(alice, FollowUp.Reason.ALARM)
     assert waiting.mail_state == FollowUp.MailState.PENDING
     message_id = OutgoingMail.objects.get(key="trust.care:3:band:1").message_id
     assert check_mails([{"message_id": message_id}], [waiting.pk]).ok
