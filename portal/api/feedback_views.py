@@ -165,7 +165,6 @@ class ThreadListView(OwnedListView):
 
 
 def _detail(thread: Thread) -> Any:
-    thread = Thread.objects.select_related("topic").get(pk=thread.pk)
     conversation = conversation_of(thread=thread, for_staff=False)
     return ThreadDetailSerializer(thread, context={"conversation": conversation}).data
 

@@ -7,7 +7,9 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django import Settings
 
@@ -98,6 +100,18 @@ def test_the_conversation_never_shows_internal_notes(client: Client) -> None:
     texts = [message["text"] for message in detail["messages"]]
     assert texts == ["My parcel did not arrive.", "Sorry! A new one is on its way."]
     assert detail["messages"][1]["from_staff"] is True
+
+
+def test_reading_a_conversation_reads_the_thread_once(client: Client) -> None:
+    alice = _signed_in(client)
+    given = thread(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{THREADS}{given.pk}/")
+
+    assert response.status_code == HTTPStatus.OK
+    thread_reads = [query["sql"] for query in queries if 'FROM "feedback_thread"' in query["sql"]]
+    assert len(thread_reads) == 1, thread_reads
 
 
 def test_reply_resolve_and_reopen_follow_the_web_rules(client: Client) -> None:
