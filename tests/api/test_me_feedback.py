@@ -202,6 +202,22 @@ def test_a_vote_is_cast_once_and_taken_back(client: Client) -> None:
     assert client.post(f"/api/v1/me/ideas/{unpublished.pk}/vote/").status_code == HTTPStatus.NOT_FOUND
 
 
+def test_a_vote_answers_with_the_idea_it_locked_without_reading_it_again(client: Client) -> None:
+    idea = published_idea(customer())
+    _signed_in(client)
+
+    with CaptureQueriesContext(connection) as queries:
+        voted = client.post(f"/api/v1/me/ideas/{idea.pk}/vote/")
+
+    assert (voted.json()["id"], voted.json()["voted"], voted.json()["votes_count"]) == (idea.pk, True, 1)
+    idea_reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and 'FROM "feedback_idea"' in query["sql"]
+    ]
+    assert len(idea_reads) == 1, idea_reads
+
+
 def test_a_vote_for_a_merged_or_unknown_idea_is_a_404_and_records_nothing(client: Client) -> None:
     target = published_idea(customer())
     merged = published_idea(customer())
