@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 
 from django.conf import settings
-from django.utils import timezone
 
 from customers.models import User
 from portal.api.keys import secret_hash
@@ -37,13 +36,6 @@ def demo_api_key_ensure() -> ApiKey | None:
             "hashed": secret_hash(DEMO_API_KEY),
             "scopes": list(Scope.values),
             "revoked_at": None,
-        },
-        create_defaults={
-            "system": system,
-            "name": "demo key",
-            "hashed": secret_hash(DEMO_API_KEY),
-            "scopes": list(Scope.values),
-            "created_at": timezone.now(),
         },
     )
     return key

@@ -165,7 +165,6 @@ class ThreadListView(OwnedListView):
 
 
 def _detail(thread: Thread) -> Any:
-    thread = Thread.objects.select_related("topic").get(pk=thread.pk)
     conversation = conversation_of(thread=thread, for_staff=False)
     return ThreadDetailSerializer(thread, context={"conversation": conversation}).data
 
@@ -341,8 +340,7 @@ class IdeaVoteView(CustomerView):
         return self._vote(pk, vote=False)
 
     def _vote(self, pk: int, *, vote: bool) -> Response:
-        person = self.person()
         # An unpublished, merged or unknown idea is the service's Missing: a 404.
-        idea_vote(idea_id=pk, customer=person, vote=vote)
-        idea = ideas_board(customer=person).get(pk=pk)
+        idea = idea_vote(idea_id=pk, customer=self.person(), vote=vote)
+        idea.voted = vote  # type: ignore[attr-defined]  # what the board annotates
         return Response(IdeaSerializer(idea).data)

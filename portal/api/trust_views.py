@@ -8,6 +8,7 @@ also need an ``Idempotency-Key``.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.utils import timezone
@@ -156,15 +157,7 @@ class TrustEventView(IntegrationView):
         [customer_id] = customers_find_many(system=system, refs=[TrustEventSerializer.ref_of(item)])
         if customer_id is None:
             raise ValidationError(_unknown_customer(item), code="unknown")
-        booking_request = _request_of(system, customer_id, item)
-        booking = ledger_book(
-            customer_id=booking_request.customer_id,
-            event_type=booking_request.event_type,
-            key=booking_request.key,
-            occurred_at=booking_request.occurred_at,
-            source=booking_request.source,
-            note=booking_request.note,
-        )
+        booking = ledger_book(**asdict(_request_of(system, customer_id, item)))
         account = _account(customer_id)
         body = {
             **_booked(booking, item["reference"]),

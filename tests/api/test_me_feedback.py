@@ -7,7 +7,9 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django import Settings
 
@@ -100,6 +102,18 @@ def test_the_conversation_never_shows_internal_notes(client: Client) -> None:
     assert detail["messages"][1]["from_staff"] is True
 
 
+def test_reading_a_conversation_reads_the_thread_once(client: Client) -> None:
+    alice = _signed_in(client)
+    given = thread(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{THREADS}{given.pk}/")
+
+    assert response.status_code == HTTPStatus.OK
+    thread_reads = [query["sql"] for query in queries if 'FROM "feedback_thread"' in query["sql"]]
+    assert len(thread_reads) == 1, thread_reads
+
+
 def test_reply_resolve_and_reopen_follow_the_web_rules(client: Client) -> None:
     alice = customer()
     given = thread(alice)
@@ -186,6 +200,22 @@ def test_a_vote_is_cast_once_and_taken_back(client: Client) -> None:
     assert (taken_back.json()["voted"], taken_back.json()["votes_count"]) == (False, 0)
     assert not IdeaVote.objects.filter(customer=alice).exists()
     assert client.post(f"/api/v1/me/ideas/{unpublished.pk}/vote/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_vote_answers_with_the_idea_it_locked_without_reading_it_again(client: Client) -> None:
+    idea = published_idea(customer())
+    _signed_in(client)
+
+    with CaptureQueriesContext(connection) as queries:
+        voted = client.post(f"/api/v1/me/ideas/{idea.pk}/vote/")
+
+    assert (voted.json()["id"], voted.json()["voted"], voted.json()["votes_count"]) == (idea.pk, True, 1)
+    idea_reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and 'FROM "feedback_idea"' in query["sql"]
+    ]
+    assert len(idea_reads) == 1, idea_reads
 
 
 def test_a_vote_for_a_merged_or_unknown_idea_is_a_404_and_records_nothing(client: Client) -> None:
