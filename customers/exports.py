@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -144,6 +144,17 @@ def export_file(*, customer: User, request_id: int, token: str) -> tuple[DataReq
     if not request.downloadable or not path.exists():
         raise ExportExpired
     return request, path
+
+
+def export_response(*, customer: User, request_id: int, token: str) -> FileResponse:
+    """The customer's export as a download: an attachment, never cached (see :func:`export_file`)."""
+    request, path = export_file(customer=customer, request_id=request_id, token=token)
+    stamp = timezone.localtime(request.completed_at).strftime("%Y%m%d")
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"my-data-{stamp}.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def exports_purge() -> int:

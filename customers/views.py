@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -31,7 +31,7 @@ from customers.consents import (
     consent_matrix,
     consent_withdraw_all,
 )
-from customers.exports import ExportExpired, export_file
+from customers.exports import ExportExpired, export_response
 from customers.forms import ErasureForm, ProfileForm, consent_matrix_changes
 from customers.gpc import GPC_LAST_UPDATE
 from customers.incidents import incident_acknowledge, incident_notices_of, incident_notices_open
@@ -233,15 +233,9 @@ def data_request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponseBase:
     """Send the customer's export, only to them, only while the link is valid, never cached."""
     try:
-        data_request, path = export_file(customer=_customer(request), request_id=pk, token=token)
+        return export_response(customer=_customer(request), request_id=pk, token=token)
     except ExportExpired:
         return render(request, "customers/export_expired.html", status=HTTPStatus.GONE)
-    stamp = timezone.localtime(data_request.completed_at).strftime("%Y%m%d")
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"my-data-{stamp}.zip", content_type="application/zip"
-    )
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @login_required

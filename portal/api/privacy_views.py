@@ -13,14 +13,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from customers.exports import export_file
+from customers.exports import export_response
 from customers.forms import ErasureForm
 from customers.models import DataRequest
 from customers.proof import consent_receipt_response
@@ -183,16 +182,7 @@ class DataRequestDownloadView(CustomerView):
     def get(self, request: Request, pk: int) -> FileResponse:
         person = self.person()
         own = get_object_or_404(DataRequest, pk=pk, customer=person, kind=DataRequest.Kind.EXPORT)
-        data_request, path = export_file(customer=person, request_id=pk, token=own.download_token or "-")
-        stamp = timezone.localtime(data_request.completed_at).strftime("%Y%m%d")
-        response = FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=f"my-data-{stamp}.zip",
-            content_type="application/zip",
-        )
-        response["Cache-Control"] = "no-store, private"
-        return response
+        return export_response(customer=person, request_id=pk, token=own.download_token or "-")
 
 
 _RECEIPT = {
