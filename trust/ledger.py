@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -351,39 +351,24 @@ def ledger_book_many(*, requests: Sequence[BookingRequest], now: datetime | None
     names every refused one.
     """
     now = now or timezone.now()
-    order = sorted(range(len(requests)), key=lambda index: (requests[index].customer_id, index))
-    done: dict[int, Booking] = {}
-    refusals: dict[int, BookingRefused] = {}
     settings = trust_settings()
     keys = {request.event_type for request in requests}
     found = {kind.key: kind for kind in EventType.objects.filter(key__in=keys)}
     batch = _batch_types.set({key: (found.get(key), settings) for key in keys})
     try:
-        return _book_in_order(requests, order, done, refusals, now)
+        return _book_in_order(requests, now)
     finally:
         _batch_types.reset(batch)
 
 
-def _book_in_order(
-    requests: Sequence[BookingRequest],
-    order: list[int],
-    done: dict[int, Booking],
-    refusals: dict[int, BookingRefused],
-    now: datetime,
-) -> list[Booking]:
+def _book_in_order(requests: Sequence[BookingRequest], now: datetime) -> list[Booking]:
+    order = sorted(range(len(requests)), key=lambda index: (requests[index].customer_id, index))
+    done: dict[int, Booking] = {}
+    refusals: dict[int, BookingRefused] = {}
     with transaction.atomic():
         for index in order:
-            request = requests[index]
             try:
-                done[index] = ledger_book(
-                    customer_id=request.customer_id,
-                    event_type=request.event_type,
-                    key=request.key,
-                    occurred_at=request.occurred_at,
-                    source=request.source,
-                    note=request.note,
-                    now=now,
-                )
+                done[index] = ledger_book(**asdict(requests[index]), now=now)
             except BookingRefused as refused:
                 refusals[index] = refused
         if refusals:
