@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import count
 
+from django.test import Client
+
 from customers.models import User
 from portal.api.keys import api_key_issue, personal_token_create
 from portal.api.models import ApiKey, Scope, System
+from tests.factories import customer
 
 ALL_SCOPES = tuple(Scope.values)
 _numbers = count(1)
@@ -32,3 +35,10 @@ def token_auth(person: User) -> dict[str, str]:
     """Make a personal token for the person and return the header that sends it."""
     _token, plaintext = personal_token_create(customer=person, name="test app")
     return {"Authorization": f"Bearer {plaintext}"}
+
+
+def signed_in(client: Client) -> User:
+    """A customer signed in to the browser session of ``client``."""
+    person = customer()
+    client.force_login(person)
+    return person

@@ -4,40 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pytest_django import Settings
 
-from customers.models import User
 from feedback.models import Idea, IdeaVote, Message, Thread
 from feedback.threads import message_post
-from tests.api.credentials import token_auth
+from tests.api.credentials import signed_in, token_auth
 from tests.factories import agent, customer
 from tests.feedback.factories import published_idea, thread
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 THREADS = "/api/v1/me/feedback/threads/"
 
 
-@pytest.fixture(autouse=True)
-def _media(tmp_path: Path, settings: Settings) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _signed_in(client: Client) -> User:
-    person = customer()
-    client.force_login(person)
-    return person
-
-
 def test_feedback_is_given_on_a_topic_and_listed(client: Client) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
     topics = client.get("/api/v1/me/feedback/topics/").json()
 
     created = client.post(
@@ -56,7 +42,7 @@ def test_feedback_is_given_on_a_topic_and_listed(client: Client) -> None:
 
 
 def test_bad_feedback_is_a_400_naming_the_field_and_nothing_is_written(client: Client) -> None:
-    _signed_in(client)
+    signed_in(client)
     good = {"kind": "question", "topic": "orders", "text": "Where is it?"}
 
     bad: list[tuple[dict[str, object], str]] = [
@@ -75,7 +61,7 @@ def test_bad_feedback_is_a_400_naming_the_field_and_nothing_is_written(client: C
 
 
 def test_a_text_the_service_refuses_is_named_with_the_services_reason(client: Client) -> None:
-    _signed_in(client)
+    signed_in(client)
 
     response = client.post(
         THREADS, {"kind": "question", "topic": "orders", "text": "   "}, content_type="application/json"
@@ -89,7 +75,7 @@ def test_a_text_the_service_refuses_is_named_with_the_services_reason(client: Cl
 
 
 def test_the_conversation_never_shows_internal_notes(client: Client) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
     given = thread(alice)
     helper = agent()
     message_post(thread=given, author=helper, text="Checked the courier's log.", internal=True)
@@ -103,7 +89,7 @@ def test_the_conversation_never_shows_internal_notes(client: Client) -> None:
 
 
 def test_reading_a_conversation_reads_the_thread_once(client: Client) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
     given = thread(alice)
 
     with CaptureQueriesContext(connection) as queries:
@@ -141,7 +127,7 @@ def test_reply_resolve_and_reopen_follow_the_web_rules(client: Client) -> None:
 
 
 def test_a_thread_resolved_long_ago_cannot_be_reopened(client: Client) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
     given = thread(alice)
     client.post(f"{THREADS}{given.pk}/resolve/")
     Thread.objects.filter(pk=given.pk).update(resolved_at=timezone.now() - timedelta(days=31))
@@ -153,7 +139,7 @@ def test_a_thread_resolved_long_ago_cannot_be_reopened(client: Client) -> None:
 
 def test_another_customers_thread_is_a_404_everywhere(client: Client) -> None:
     others = thread(customer())
-    _signed_in(client)
+    signed_in(client)
 
     assert client.get(f"{THREADS}{others.pk}/").status_code == HTTPStatus.NOT_FOUND
     for action in ("replies", "resolve", "reopen"):
@@ -173,7 +159,7 @@ def test_the_idea_board_lists_published_ideas_sorted_and_searched(client: Client
     published_idea(author, title="Gift wrapping")
     Idea.objects.filter(pk=popular.pk).update(votes_count=9)
     Idea.objects.create(author=author, title="Not yet published", description="Hidden.")
-    _signed_in(client)
+    signed_in(client)
 
     by_votes = client.get("/api/v1/me/ideas/?sort=votes").json()["results"]
     found = client.get("/api/v1/me/ideas/?q=dark").json()["results"]
@@ -187,7 +173,7 @@ def test_the_idea_board_lists_published_ideas_sorted_and_searched(client: Client
 
 def test_a_vote_is_cast_once_and_taken_back(client: Client) -> None:
     idea = published_idea(customer())
-    alice = _signed_in(client)
+    alice = signed_in(client)
     path = f"/api/v1/me/ideas/{idea.pk}/vote/"
 
     voted = client.post(path)
@@ -204,7 +190,7 @@ def test_a_vote_is_cast_once_and_taken_back(client: Client) -> None:
 
 def test_a_vote_answers_with_the_idea_it_locked_without_reading_it_again(client: Client) -> None:
     idea = published_idea(customer())
-    _signed_in(client)
+    signed_in(client)
 
     with CaptureQueriesContext(connection) as queries:
         voted = client.post(f"/api/v1/me/ideas/{idea.pk}/vote/")
@@ -222,7 +208,7 @@ def test_a_vote_for_a_merged_or_unknown_idea_is_a_404_and_records_nothing(client
     target = published_idea(customer())
     merged = published_idea(customer())
     Idea.objects.filter(pk=merged.pk).update(merged_into=target)
-    _signed_in(client)
+    signed_in(client)
 
     assert client.post(f"/api/v1/me/ideas/{merged.pk}/vote/").status_code == HTTPStatus.NOT_FOUND
     assert client.delete(f"/api/v1/me/ideas/{merged.pk}/vote/").status_code == HTTPStatus.NOT_FOUND

@@ -8,34 +8,21 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from pytest_django import Settings
 
 from customers.models import DataRequest, User
 from customers.requests import data_request_erasure, data_request_export
-from tests.api.credentials import token_auth
+from tests.api.credentials import signed_in, token_auth
 from tests.factories import PASSWORD, customer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 Capture = Callable[..., AbstractContextManager[Any]]
 REQUESTS = "/api/v1/me/data-requests/"
-
-
-@pytest.fixture(autouse=True)
-def _media(tmp_path: Path, settings: Settings) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _signed_in(client: Client) -> User:
-    person = customer()
-    client.force_login(person)
-    return person
 
 
 def _ready_export(person: User, capture: Capture) -> DataRequest:
@@ -47,7 +34,7 @@ def _ready_export(person: User, capture: Capture) -> DataRequest:
 
 
 def test_asking_for_a_copy_creates_one_request_and_a_second_is_a_409(client: Client) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
 
     first = client.post(REQUESTS, {"kind": "export"}, content_type="application/json")
     second = client.post(REQUESTS, {"kind": "export"}, content_type="application/json")
@@ -59,7 +46,7 @@ def test_asking_for_a_copy_creates_one_request_and_a_second_is_a_409(client: Cli
 
 
 def test_erasure_needs_the_password_again_then_can_be_cancelled(client: Client) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
 
     wrong = client.post(
         REQUESTS, {"kind": "erasure", "password": "wrong", "confirm": True}, content_type="application/json"
@@ -119,7 +106,7 @@ def test_another_customers_request_is_a_404_everywhere(
     client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
     request = _ready_export(customer(), django_capture_on_commit_callbacks)
-    _signed_in(client)
+    signed_in(client)
 
     for method, path in [
         ("get", f"{REQUESTS}{request.pk}/"),
@@ -136,7 +123,7 @@ def test_cancelling_another_customers_scheduled_erasure_is_a_404_and_changes_not
     client: Client,
 ) -> None:
     request = data_request_erasure(customer=customer())
-    _signed_in(client)
+    signed_in(client)
 
     response = client.post(f"{REQUESTS}{request.pk}/cancel/")
 
@@ -149,7 +136,7 @@ def test_cancelling_another_customers_scheduled_erasure_is_a_404_and_changes_not
 def test_cancelling_ones_finished_copy_of_the_data_is_a_409(
     client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    alice = _signed_in(client)
+    alice = signed_in(client)
     request = _ready_export(alice, django_capture_on_commit_callbacks)
 
     response = client.post(f"{REQUESTS}{request.pk}/cancel/")
@@ -161,7 +148,7 @@ def test_cancelling_ones_finished_copy_of_the_data_is_a_409(
 
 
 def test_bad_input_is_a_400(client: Client) -> None:
-    _signed_in(client)
+    signed_in(client)
 
     for body in ({"kind": "everything"}, {}, {"kind": "export", "password": "x"}, {"kind": 1}):
         response = client.post(REQUESTS, body, content_type="application/json")
@@ -171,7 +158,7 @@ def test_bad_input_is_a_400(client: Client) -> None:
 
 
 def test_the_consent_receipt_is_an_uncached_json_attachment(client: Client) -> None:
-    _signed_in(client)
+    signed_in(client)
 
     response = client.get("/api/v1/me/consents/receipt/")
 
