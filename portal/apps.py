@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,18 +18,13 @@ class PortalConfig(AppConfig):
         # Import every app's tasks now: jobs are published by task name from
         # any process (web, beat, shell), not only from the worker.
         app.autodiscover_tasks(force=True)
-        # kombu's filesystem transport needs its folders to exist; mail and
-        # uploads go under var/ too on the embedded default.
-        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
-            if key in options:
-                _make_dir(options[key])
+        # The embedded broker's file, mail and uploads go under var/ on the embedded default.
+        if settings.PORTAL_EMBEDDED_BROKER:
+            _make_dir(settings.PORTAL_EMBEDDED_BROKER.parent)
         if getattr(settings, "EMAIL_FILE_PATH", None):
             _make_dir(settings.EMAIL_FILE_PATH)
         _make_dir(settings.MEDIA_ROOT)
 
 
 def _make_dir(path: object) -> None:
-    from pathlib import Path
-
     Path(str(path)).mkdir(parents=True, exist_ok=True)

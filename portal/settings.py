@@ -290,18 +290,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Celery ---------------------------------------------------------------------
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's filesystem transport: a broker that is only a folder, so the
-    # embedded default runs a real worker and beat with no server at all.
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        "store_processed": False,
-    }
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+# The embedded broker's file, when no broker is configured.
+PORTAL_EMBEDDED_BROKER: Path | None = None
+if CELERY_BROKER_URL is None:
+    # The embedded broker (portal/broker.py): a SQLite file of its own, so
+    # the embedded default runs a real worker and beat with no server at all.
+    # SQLite has no broadcast: Celery's remote control is off on it, and
+    # workers report themselves through their heartbeats (portal/workers.py).
+    PORTAL_EMBEDDED_BROKER = VAR_DIR / "celery" / "broker.sqlite3"
+    CELERY_BROKER_URL = f"sqlite:///{PORTAL_EMBEDDED_BROKER}"
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
 else:
     # Above the longest task's time limit, so a running task is never
     # redelivered to a second worker while the first is still on it.
