@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.jobs import job_retry
-from portal.models import Event, Job
+from portal.models import Event, Job, Worker
+from portal.workers import workers_alive_since
 
 admin.site.site_header = _("Trust Portal administration")
 admin.site.site_title = _("Trust Portal")
@@ -107,3 +108,19 @@ class EventAdmin(ReadOnlyAdmin):
     search_fields = ["key"]
     list_select_related = ["customer"]
     ordering = ["-id"]
+
+
+@admin.register(Worker)
+class WorkerAdmin(ReadOnlyAdmin):
+    """The worker nodes as they last reported themselves (portal/workers.py); gone ones stay a day."""
+
+    list_display = ["hostname", "pid", "started_at", "seen_at", "alive", "running_now"]
+    ordering = ["-seen_at"]
+
+    @admin.display(boolean=True, description=_("alive"))
+    def alive(self, obj: Worker) -> bool:
+        return obj.seen_at >= workers_alive_since()
+
+    @admin.display(description=_("running now"))
+    def running_now(self, obj: Worker) -> str:
+        return ", ".join(str(task.get("task")) for task in obj.running if isinstance(task, dict)) or "-"

@@ -7,7 +7,7 @@ started, finished or failed. The periodic :func:`jobs_sweep` publishes again
 every job that is due and not done: never sent because the broker was down,
 lost with the broker's memory, or interrupted with its worker — also a worker
 killed outright, whose jobs :func:`jobs_reclaim` makes due again once no
-live worker reports running them. Tasks are idempotent, so a job that runs
+live worker lists them in its heartbeat (:mod:`portal.workers`). Tasks are idempotent, so a job that runs
 twice does its work once.
 
 Sending claims the job with a conditional UPDATE first, so the request's
@@ -29,6 +29,7 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from portal.models import Job
+from portal.workers import workers_running
 
 logger = logging.getLogger(__name__)
 
@@ -110,47 +111,35 @@ def jobs_sweep(*, limit: int = 500) -> int:
     return sum(job_send(job_id=pk) for pk in due)
 
 
-def jobs_reclaim(*, running: set[str] | None, now: datetime | None = None) -> int:
-    """Make due again every started job that no worker runs any more; return how many.
+def jobs_reclaim(*, now: datetime | None = None) -> int:
+    """Make due again every started job that no live worker runs any more; return how many.
 
     A worker killed outright (SIGKILL of the whole node, a lost machine)
     leaves its job marked started, protected from the sweep until its time
-    limit has passed, and its message unacknowledged in Redis until the
-    visibility timeout (hours). ``running`` holds the task ids the live
-    workers report as executing (:func:`workers_running`); a job started
-    more than ``PORTAL_JOB_START_GRACE`` seconds ago that none of them runs
-    is sent again at once. ``None`` (the workers could not be asked) reclaims
-    nothing. A job reclaimed by mistake runs twice, which every task allows.
+    limit has passed, and its message unacknowledged in the broker. Each live
+    node lists what it runs in its heartbeat row (:mod:`portal.workers`); a
+    job started more than ``PORTAL_JOB_START_GRACE`` seconds ago that no live
+    node runs is sent again at once. A job reclaimed by mistake (a node that
+    missed its heartbeats but lives) runs twice, which every task allows.
     """
-    if running is None:
-        return 0
     now = now or timezone.now()
     started_before = now - timedelta(seconds=settings.PORTAL_JOB_START_GRACE)
-    candidates = Job.objects.filter(
-        state=Job.State.PENDING, started_at__lt=started_before, next_attempt_at__gt=now
-    ).values_list("pk", flat=True)
+    candidates = list(
+        Job.objects.filter(
+            state=Job.State.PENDING, started_at__lt=started_before, next_attempt_at__gt=now
+        ).values_list("pk", flat=True)
+    )
+    if not candidates:
+        return 0
+    running = workers_running(now)
     orphans = [pk for pk in candidates if f"{TASK_ID_PREFIX}{pk}" not in running]
     if not orphans:
         return 0
     reclaimed = Job.objects.filter(
         pk__in=orphans, state=Job.State.PENDING, started_at__lt=started_before
     ).update(next_attempt_at=now, started_at=None)
-    logger.warning("%s started jobs no worker runs any more (worker lost); sending them again", reclaimed)
+    logger.warning("%s started jobs no live worker runs (worker lost); sending them again", reclaimed)
     return reclaimed
-
-
-def workers_running(*, timeout: float = 1.0) -> set[str] | None:
-    """The ids of the tasks the live workers are executing, or None if no worker answered."""
-    from portal.celery import app
-
-    try:
-        replies = app.control.inspect(timeout=timeout).active()
-    except (KombuError, OSError):
-        logger.warning("could not ask the workers what they run", exc_info=True)
-        return None
-    if not replies:
-        return None
-    return {str(task.get("id")) for tasks in replies.values() for task in tasks}
 
 
 def jobs_purge(*, older_than: timedelta = timedelta(days=7)) -> int:

@@ -78,3 +78,29 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key})"
+
+
+class Worker(models.Model):
+    """A Celery worker node as it last reported itself: alive, and what it runs.
+
+    The node writes its own row every few seconds (``portal.workers``), with
+    the ids of the tasks it is executing, so the sweep and ``/healthz`` know
+    which workers live and what they run on every broker — without Celery's
+    broadcast remote control, which the embedded broker does not have. One
+    row per start of a node (``boot``), so a node started again under the
+    same name does not vouch for the jobs its killed predecessor held.
+    """
+
+    boot = models.CharField(_("boot id"), max_length=32, unique=True)
+    hostname = models.CharField(_("node"), max_length=200)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    seen_at = models.DateTimeField(_("last seen at"), default=timezone.now, db_index=True)
+    running = models.JSONField(_("running tasks"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self) -> str:
+        return f"{self.hostname} (pid {self.pid})"

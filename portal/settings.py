@@ -405,8 +405,9 @@ PORTAL_EXPORT_DAYS = env_int("PORTAL_EXPORT_DAYS", 7, minimum=1)
 # Who the data controller is: named in consent receipts and exports.
 PORTAL_CONTROLLER_NAME = env_str("PORTAL_CONTROLLER_NAME", "Example Company GmbH")
 PORTAL_CONTROLLER_CONTACT = env_str("PORTAL_CONTROLLER_CONTACT", "privacy@example.com")
-# Seconds /healthz waits for a worker to answer a ping.
-PORTAL_HEALTH_WORKER_TIMEOUT = float(env_int("PORTAL_HEALTH_WORKER_TIMEOUT_MS", 1500, minimum=1)) / 1000
+# Seconds between two heartbeats of a worker node (portal/workers.py); a node
+# that missed three is gone for /healthz and the job sweep.
+PORTAL_WORKER_HEARTBEAT_SECONDS = env_int("PORTAL_WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
 # Job outbox (portal/jobs.py): a job sent but not started within this many
 # seconds is presumed lost with its broker message and sent again, and so is
 # a job started that long ago that no live worker reports running; a failed

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal import events, jobs
+from portal import events, jobs, workers
 
 
 @shared_task(name="portal.dispatch_event")
@@ -21,13 +21,14 @@ def dispatch_events(event_ids: list[int]) -> None:
 @shared_task(name="portal.sweep_jobs", expires=55)
 def sweep_jobs() -> int:
     """Publish again every job that is due and not done, and those whose worker was lost."""
-    jobs.jobs_reclaim(running=jobs.workers_running())
+    jobs.jobs_reclaim()
     return jobs.jobs_sweep()
 
 
 @shared_task(name="portal.purge_jobs")
 def purge_jobs() -> int:
-    """Delete finished jobs older than a week."""
+    """Delete finished jobs older than a week, and the rows of worker nodes gone for a day."""
+    workers.workers_purge()
     return jobs.jobs_purge()
 
 

@@ -53,4 +53,3 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-PORTAL_HEALTH_WORKER_TIMEOUT = 0.3 if LANE == "fast" else 3.0

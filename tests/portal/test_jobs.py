@@ -4,12 +4,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from portal.celery import app
 from portal.jobs import job_enqueue, job_retry, jobs_purge, jobs_reclaim, jobs_sweep
-from portal.models import Job
+from portal.models import Job, Worker
 
 RUNS: list[str] = []
 
@@ -149,12 +150,22 @@ def _started(key: str, *, seconds_ago: int) -> Job:
     )  # fmt: skip
 
 
+def _worker(*, running: list[Job], seen_seconds_ago: int = 1) -> Worker:
+    """A worker node's heartbeat row, listing the jobs it runs."""
+    return Worker.objects.create(
+        boot=f"boot-{Worker.objects.count()}", hostname="celery@test", pid=1,
+        seen_at=timezone.now() - timedelta(seconds=seen_seconds_ago),
+        running=[{"id": f"job-{job.pk}", "task": job.task} for job in running],
+    )  # fmt: skip
+
+
 def test_a_started_job_whose_worker_was_killed_is_sent_again_by_the_sweep() -> None:
     lost = _started("run:lost", seconds_ago=600)
     running = _started("run:running", seconds_ago=600)
     just_started = _started("run:new", seconds_ago=1)
+    _worker(running=[running])
 
-    assert jobs_reclaim(running={f"job-{running.pk}"}) == 1
+    assert jobs_reclaim() == 1
     assert jobs_sweep() == 1
 
     assert RUNS == ["run:lost"]
@@ -166,10 +177,21 @@ def test_a_started_job_whose_worker_was_killed_is_sent_again_by_the_sweep() -> N
         assert job.started_at is not None
 
 
-def test_nothing_is_reclaimed_when_the_workers_cannot_be_asked() -> None:
-    job = _started("run:unknown", seconds_ago=600)
+def test_the_jobs_of_a_worker_that_stopped_writing_its_heartbeat_are_sent_again() -> None:
+    held = _started("run:held", seconds_ago=600)
+    # The node listed the job, then went silent for longer than three heartbeats.
+    _worker(running=[held], seen_seconds_ago=3 * settings.PORTAL_WORKER_HEARTBEAT_SECONDS + 1)
 
-    assert jobs_reclaim(running=None) == 0
+    assert jobs_reclaim() == 1
+    assert jobs_sweep() == 1
+    assert RUNS == ["run:held"]
+
+
+def test_a_job_a_live_worker_runs_is_left_alone_however_long_it_takes() -> None:
+    job = _started("run:long", seconds_ago=3600)
+    _worker(running=[job])
+
+    assert jobs_reclaim() == 0
     assert jobs_sweep() == 0
     job.refresh_from_db()
     assert job.started_at is not None
