@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast test-service lint format messages install bench bench-api load chaos clean
+.PHONY: run test test-fast test-service lint format messages install bench bench-api load chaos soak clean
 
 # The virtual environment, with the locked dependencies (hash-checked).
 $(STAMP): requirements/dev.txt
@@ -16,11 +16,9 @@ $(STAMP): requirements/dev.txt
 
 install: $(STAMP)
 
-# Web + Celery worker + Celery beat on the embedded defaults, with demo data.
+# Web + Celery worker + Celery beat on the embedded defaults, with demo data (portal/devserver.py).
 run: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 PORTAL_PORT=$(PORT) $(BIN)/python manage.py seed_demo
-	DEBUG=1 PORTAL_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+	DEBUG=1 PORT=$(PORT) $(BIN)/python -m portal.devserver
 
 # Both lanes: fast tests on SQLite in parallel, then the service lane on
 # PostgreSQL + Redis + a real Celery worker (skipped, visibly, if the servers
@@ -72,6 +70,12 @@ load: $(STAMP)
 chaos: $(STAMP)
 	$(LOCAL_PRODUCTION) DATABASE_URL=$${PORTAL_CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_chaos} \
 	  $(BIN)/python manage.py chaos_run $(LOAD_ARGS)
+
+# make run's processes on a fresh var/ (embedded defaults), used for a while by simulated customers,
+# an agent and a privacy officer over HTTP, /healthz asked every 2 s; then figures and checks (exit 1 if
+# one fails). Only 127.0.0.1, bounded, stops what it starts. SOAK_ARGS="--minutes 30" to vary.
+soak: $(STAMP)
+	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py soak_run $(SOAK_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

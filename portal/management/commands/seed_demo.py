@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
-import os
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +14,23 @@ from django.db import transaction
 
 from customers import demo as customers_demo
 from portal.api import demo as api_demo
+from portal.celery import app as celery_app
 
 # Each app's demo module has ``seed(*, customers, rng)``; every seeder is
 # idempotent on its own, so apps can add one without re-seeding the others.
 SEEDERS = ["customers.demo", "feedback.demo", "trust.demo", "portal.api.demo"]
+
+
+@contextmanager
+def _jobs_run_here() -> Iterator[None]:
+    """Run the jobs published meanwhile in this process, as they are published (Celery's eager mode)."""
+    conf = celery_app.conf
+    before = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.task_eager_propagates = before
 
 
 class Command(BaseCommand):
@@ -41,7 +55,10 @@ class Command(BaseCommand):
         if options["customers"] < 0:
             raise CommandError("--customers must be zero or more.")
         rng = random.Random(options["seed"])
-        with transaction.atomic():
+        # The history's jobs (its events booked into the ledger, bands, follow-ups, mails) run
+        # here, as each commits, exactly as a worker would run them: the portal starts with a
+        # settled queue instead of hundreds of jobs ahead of the first visitor's mails.
+        with _jobs_run_here(), transaction.atomic():
             logins = customers_demo.seed_logins()
             customers = customers_demo.seed_customers(count=options["customers"], rng=rng)
             for dotted in SEEDERS:
@@ -54,8 +71,9 @@ class Command(BaseCommand):
                 module.seed(customers=customers, rng=random.Random(f"{options['seed']}:{dotted}"))
         if options["quiet_banner"]:
             return
-        port = os.environ.get("PORTAL_PORT", "8000")
-        self.stdout.write(self.style.SUCCESS(f"\nTrust Portal: http://127.0.0.1:{port}/  (admin: /admin/)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nTrust Portal: {settings.PORTAL_BASE_URL}/  (admin: /admin/)")
+        )
         self.stdout.write(f"Demo logins, password '{customers_demo.DEMO_PASSWORD}':")
         for login in logins:
             self.stdout.write(f"  {login.role:<16} {login.email}")
