@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, events, task
-from requests.adapters import HTTPAdapter
 
 from portal.load.htmlforms import form_with
+from portal.load.loopback import FromAddress, loopback_address
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ.get("LOAD_PLAN", "plan.json")).read_text())
 OUT = Path(os.environ.get("LOAD_OUT", "."))
@@ -39,7 +39,6 @@ PING = "/api/v1/ping/"
 _lock = threading.Lock()
 _customers = itertools.count()
 _agents = itertools.count()
-_addresses = itertools.count()
 _samples: list[dict[str, Any]] = []
 _CHANGE_LINK = re.compile(r'href="(/admin/feedback/thread/(\d+)/change/)[^"]*"')
 
@@ -65,25 +64,12 @@ def _write_samples(**_: Any) -> None:
             out.write(json.dumps(sample) + "\n")
 
 
-class _FromAddress(HTTPAdapter):
-    """Connect from a given loopback address."""
-
-    def __init__(self, address: str) -> None:
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class _Person(HttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
 
     def on_start(self) -> None:
-        address = f"127.0.0.{2 + next(_addresses) % 250}"
-        self.client.mount("http://", _FromAddress(address))
+        self.client.mount("http://", FromAddress(loopback_address()))
         self.signed_in = False
 
     def sign_in(self, email: str) -> None:
