@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from pytest_django import Settings
+
+from tests.database_template import template_copy_into, template_path
 
 LANE = os.environ.get("PORTAL_TEST_LANE", "fast")
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
@@ -53,6 +56,28 @@ def _browser_problem() -> str | None:
     except ImportError:
         return "Playwright for Python is not installed"
     return None
+
+
+if LANE == "fast":
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker: Any, django_db_modify_db_settings: None) -> Iterator[None]:
+        """The worker's in-memory test database, copied from the migrated template (database_template)."""
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            template = template_path()  # on the settings' file database, before the test database opens
+            # create_test_db() without its migrate step: the template brings the migrated schema and data.
+            creation: Any = connection.creation
+            old_name = connection.settings_dict["NAME"]
+            test_name = creation._create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+            connection.close()
+            settings.DATABASES["default"]["NAME"] = test_name
+            connection.settings_dict["NAME"] = test_name
+            template_copy_into(template)
+        yield
+        with django_db_blocker.unblock():
+            creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
