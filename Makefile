@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast test-service lint format messages install bench bench-api load chaos soak clean
+.PHONY: run test test-fast test-service lint format messages install bench bench-api bench-broker load chaos soak clean
 
 # The virtual environment, with the locked dependencies (hash-checked).
 $(STAMP): requirements/dev.txt
@@ -53,6 +53,11 @@ bench-api: $(STAMP)
 	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) \
 	  DATABASE_URL=$${PORTAL_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench_api} \
 	  $(BIN)/python manage.py api_bench $(BENCH_ARGS)
+
+# The embedded broker beside kombu's filesystem transport (put, drain, unreadable messages), and a real
+# worker draining typical jobs on the embedded default. Throwaway folders; stops what it starts.
+bench-broker: $(STAMP)
+	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py broker_bench $(BENCH_ARGS)
 
 # The portal as in production (gunicorn, Celery workers + beat, a private redis-server, mail to an
 # SMTP sink) on a throwaway PostgreSQL database, driven by locust for a fixed time; prints figures
