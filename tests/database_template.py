@@ -65,6 +65,9 @@ def template_path() -> Path:
             if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise RuntimeError(f"migrating {building} created no tables")
         building.rename(template)
+        for stale in template.parent.glob("test-db-*.sqlite3"):  # built for earlier migrations
+            if stale != template:
+                stale.unlink()
     return template
 
 
