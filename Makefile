@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed-dev
 .PHONY: run test test-fast test-service lint format messages install bench bench-api bench-broker load chaos soak clean
 
 # The virtual environment, with the locked dependencies (hash-checked).
-$(STAMP): requirements/dev.txt
+$(STAMP): requirements/dev.txt requirements/pip.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/pip.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $(STAMP)
 
