@@ -65,9 +65,9 @@ def template_path() -> Path:
             if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise RuntimeError(f"migrating {building} created no tables")
         building.rename(template)
-        for stale in template.parent.glob("test-db-*.sqlite3"):  # built for earlier migrations
-            if stale != template:
-                stale.unlink()
+        for stale in template.parent.glob("test-db-*"):  # built for earlier migrations
+            if stale.stem != template.stem:
+                stale.unlink(missing_ok=True)
     return template
 
 
@@ -75,5 +75,6 @@ def template_copy_into(template: Path) -> None:
     """Fill this process's (empty, in-memory) test database from ``template``."""
     connection = connections["default"]
     connection.ensure_connection()
-    with sqlite3.connect(template) as source:
+    # Read-only: a template removed meanwhile fails loudly instead of copying an empty file.
+    with sqlite3.connect(f"file:{template}?mode=ro", uri=True) as source:
         source.backup(connection.connection)
