@@ -12,7 +12,7 @@ def _pinned_block(text: str, package: str) -> str:
     return re.sub(r"\s+", " ", match.group(0))
 
 
-def test_the_pip_installed_first_is_the_pip_that_dev_txt_locks():
+def test_the_pip_installed_first_is_the_pip_that_dev_txt_locks() -> None:
     first = (REQUIREMENTS / "pip.txt").read_text()
     everything = (REQUIREMENTS / "dev.txt").read_text()
     assert _pinned_block(first, "pip") == _pinned_block(everything, "pip")
