@@ -35,7 +35,7 @@ from customers.models import (
     User,
 )
 from customers.requests import DataRequestRefused, data_request_extend
-from portal.admin import ReadOnlyAdmin
+from plumbing.admin import ReadOnlyAdmin
 
 CSV_MAX_BYTES = 5 * 1024 * 1024
 

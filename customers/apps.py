@@ -12,7 +12,7 @@ class CustomersConfig(AppConfig):
 
         from customers import gpc, report, sessions, sources
         from customers.models import User
-        from portal.transparency import transparency_section_register
+        from plumbing.transparency import transparency_section_register
 
         sources.register_sources()
         transparency_section_register(

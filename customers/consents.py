@@ -17,8 +17,8 @@ from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from customers.models import Channel, ConsentRecord, Purpose, PurposeVersion, Suppression, User
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 EMAIL = "email"
 

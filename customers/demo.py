@@ -17,7 +17,7 @@ from customers.consents import consent_announce
 from customers.incidents import incident_customers_add, incident_declare
 from customers.models import ConsentRecord, DataRequest, Incident, Purpose, PurposeVersion, StaffAccess, User
 from customers.requests import data_request_export, months_after
-from portal.roles import PRIVACY_OFFICER, SUPPORT_AGENT
+from plumbing.roles import PRIVACY_OFFICER, SUPPORT_AGENT
 
 DEMO_PASSWORD = "trust-portal-demo"  # noqa: S105 -- printed on purpose; seed_demo refuses with DEBUG off
 DEMO_DOMAIN = "example.org"

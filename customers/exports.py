@@ -27,8 +27,8 @@ from customers.models import DataRequest, User
 from customers.notifications import notification_create
 from customers.personal_data import personal_data_sources
 from customers.requests import export_lifetime
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 
 class ExportExpired(Exception):

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from customers.mailing import mail_send
 from customers.models import Incident, IncidentNotice, User
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 CHUNK = 500  # ids or addresses per IN (...) list
 

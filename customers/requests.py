@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import DataRequest, User
 from customers.notifications import notification_create
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 LEGAL_MONTHS = 1
 EXTENDED_MONTHS = 3  # one month plus the two further months Art. 12(3) allows

@@ -62,7 +62,7 @@ from customers.requests import (
     erasure_grace,
     export_lifetime,
 )
-from portal.link_limits import link_rate_limited
+from plumbing.link_limits import link_rate_limited
 
 HISTORY_PAGE_SIZE = 25
 STAFF_ACCESS_PREVIEW = 10

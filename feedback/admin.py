@@ -40,8 +40,8 @@ from feedback.models import (
 from feedback.refusals import FeedbackRefused
 from feedback.texts import text_clean
 from feedback.threads import conversation_of, inbox, thread_agent_update, thread_assign
-from portal.admin import ReadOnlyAdmin, RefusableSaveAdmin
-from portal.roles import SUPPORT_AGENT
+from plumbing.admin import ReadOnlyAdmin, RefusableSaveAdmin
+from plumbing.roles import SUPPORT_AGENT
 
 ADMIN_CSS = {"all": ["feedback/admin.css"]}
 

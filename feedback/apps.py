@@ -8,7 +8,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from feedback import figures, personal_data
-        from portal.transparency import transparency_section_register
+        from plumbing.transparency import transparency_section_register
 
         personal_data.register()
         transparency_section_register(

@@ -32,8 +32,8 @@ from feedback.models import Idea, IdeaComment, IdeaVote
 from feedback.refusals import Conflict, FeedbackRefused, Missing, NotAllowed
 from feedback.surveys import SURVEY_PURPOSE
 from feedback.texts import text_clean
-from portal.events import EventName, event_publish, events_publish_many
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish, events_publish_many
+from plumbing.jobs import job_enqueue
 
 TITLE_MAX = 150
 TRENDING_HALF_LIFE = timedelta(days=7)

@@ -24,8 +24,8 @@ from feedback.models import FeedbackSettings, NpsSurvey, SurveyState
 from feedback.refusals import Conflict, Expired, FeedbackRefused, Missing
 from feedback.staff_settings import feedback_settings
 from feedback.surveys import SURVEY_PURPOSE, SendOutcome, answer_window_open
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 NPS_SCORES = range(11)
 

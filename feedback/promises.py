@@ -22,7 +22,7 @@ from feedback.business_days import business_deadline, holidays_from
 from feedback.locks import threads_lock
 from feedback.models import FeedbackSettings, ResponsePromise, Thread, Topic
 from feedback.staff_settings import feedback_settings
-from portal.events import EventName, NewEvent, event_publish, events_publish_many
+from plumbing.events import EventName, NewEvent, event_publish, events_publish_many
 
 logger = logging.getLogger(__name__)
 

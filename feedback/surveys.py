@@ -23,8 +23,8 @@ from feedback.links import survey_path, survey_url
 from feedback.models import FeedbackSettings, Message, Survey, SurveyState, Thread
 from feedback.refusals import Conflict, Expired, FeedbackRefused, Missing
 from feedback.staff_settings import feedback_settings
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 SURVEY_PURPOSE = "surveys"
 SCORES = range(1, 6)

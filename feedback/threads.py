@@ -31,8 +31,8 @@ from feedback.refusals import Conflict, Expired, FeedbackRefused, NotAllowed
 from feedback.staff_settings import feedback_settings
 from feedback.surveys import survey_schedule
 from feedback.texts import summary_of, text_clean
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue
 
 AGENT_PERMISSION = "feedback.change_thread"
 

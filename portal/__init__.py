@@ -1,4 +1,4 @@
-"""The Trust Portal project: settings, URLs, the Celery app and shared plumbing."""
+"""The Trust Portal project: settings, URLs, the Celery app, the database and broker glue."""
 
 from portal.celery import app as celery_app
 

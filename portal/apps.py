@@ -1,20 +1,20 @@
 from pathlib import Path
 
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
-class PortalConfig(AppConfig):
+class ProjectConfig(AppConfig):
+    """The project itself (settings, URLs, the Celery app, the demo seed command): no models."""
+
     name = "portal"
-    verbose_name = _("Portal operations")
+    label = "project"
+    verbose_name = "Trust Portal"
 
     def ready(self) -> None:
         from django.conf import settings
 
-        from portal import jobs
         from portal.celery import app
 
-        jobs.connect_signals()
         # Import every app's tasks now: jobs are published by task name from
         # any process (web, beat, shell), not only from the worker.
         app.autodiscover_tasks(force=True)

@@ -19,7 +19,7 @@ Three things are added to kombu's transport:
   worker's consumer, where any exception is fatal.
 
 SQLite has no broadcast, so Celery's remote control is off on this broker;
-workers report themselves through :mod:`portal.workers` on every broker.
+workers report themselves through :mod:`plumbing.workers` on every broker.
 """
 
 from __future__ import annotations

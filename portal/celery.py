@@ -9,5 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Every worker node writes its heartbeat row (portal/workers.py).
-app.steps["worker"].add("portal.workers:Heartbeat")
+# Every worker node writes its heartbeat row (plumbing/workers.py).
+app.steps["worker"].add("plumbing.workers:Heartbeat")

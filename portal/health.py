@@ -9,8 +9,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from plumbing.workers import workers_alive
 from portal.celery import app
-from portal.workers import workers_alive
 
 
 def _check_database() -> dict[str, Any]:
@@ -47,7 +47,7 @@ def _check_worker() -> dict[str, Any]:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Report each dependency; answer 503 when any of them is down."""
-    # A worker is alive when its node wrote its heartbeat row lately (portal/workers.py).
+    # A worker is alive when its node wrote its heartbeat row lately (plumbing/workers.py).
     checks = {"database": _check_database(), "broker": _check_broker(), "worker": _check_worker()}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(

@@ -62,11 +62,13 @@ PORTAL_BASE_URL = env_url("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PORTAL_BASE_URL])
 
 INSTALLED_APPS = [
+    "plumbing",
     "portal",
     "customers",
     "feedback",
     "trust",
-    "portal.api",
+    "api",
+    "lab",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,7 +94,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "portal.api.middleware.ApiProblemMiddleware",
+    "api.middleware.ApiProblemMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -297,7 +299,7 @@ if CELERY_BROKER_URL is None:
     # The embedded broker (portal/broker.py): a SQLite file of its own, so
     # the embedded default runs a real worker and beat with no server at all.
     # SQLite has no broadcast: Celery's remote control is off on it, and
-    # workers report themselves through their heartbeats (portal/workers.py).
+    # workers report themselves through their heartbeats (plumbing/workers.py).
     PORTAL_EMBEDDED_BROKER = VAR_DIR / "celery" / "broker.sqlite3"
     CELERY_BROKER_URL = f"sqlite:///{PORTAL_EMBEDDED_BROKER}"
     CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
@@ -344,31 +346,31 @@ def _rate(variable: str, default: str) -> str:
 
 
 # Deny by default: every view names who may call it. Errors are problem+json
-# (portal/api/problems.py); only JSON goes in and out.
+# (api/problems.py); only JSON goes in and out.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "portal.api.authentication.ApiKeyAuthentication",
-        "portal.api.authentication.PersonalTokenAuthentication",
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "portal.api.throttling.ApiKeyThrottle",
-        "portal.api.throttling.PersonThrottle",
+        "api.throttling.ApiKeyThrottle",
+        "api.throttling.PersonThrottle",
     ],
     # Requests per API key and per signed-in person; the benchmark raises them.
     "DEFAULT_THROTTLE_RATES": {
         "api_key": _rate("PORTAL_API_KEY_RATE", "6000/min"),
         "person": _rate("PORTAL_API_PERSON_RATE", "300/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.CursorPage",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",
     "PAGE_SIZE": 50,
     # Views that offer ordering add rest_framework.filters.OrderingFilter with their ordering_fields.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "portal.api.problems.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -405,10 +407,10 @@ PORTAL_EXPORT_DAYS = env_int("PORTAL_EXPORT_DAYS", 7, minimum=1)
 # Who the data controller is: named in consent receipts and exports.
 PORTAL_CONTROLLER_NAME = env_str("PORTAL_CONTROLLER_NAME", "Example Company GmbH")
 PORTAL_CONTROLLER_CONTACT = env_str("PORTAL_CONTROLLER_CONTACT", "privacy@example.com")
-# Seconds between two heartbeats of a worker node (portal/workers.py); a node
+# Seconds between two heartbeats of a worker node (plumbing/workers.py); a node
 # that missed three is gone for /healthz and the job sweep.
 PORTAL_WORKER_HEARTBEAT_SECONDS = env_int("PORTAL_WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
-# Job outbox (portal/jobs.py): a job sent but not started within this many
+# Job outbox (plumbing/jobs.py): a job sent but not started within this many
 # seconds is presumed lost with its broker message and sent again, and so is
 # a job started that long ago that no live worker reports running; a failed
 # job is retried with exponential backoff and parked as failed after the

@@ -4,9 +4,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from api import token_pages
 from customers.views import gpc_json
 from portal import health, views
-from portal.api import token_pages
 
 # Staff sign in through allauth too: the same MFA and rate limits as customers.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -22,5 +22,5 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("transparency/", views.transparency, name="transparency"),
     path(".well-known/gpc.json", gpc_json, name="gpc_json"),
-    path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("api.urls")),
 ]

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from portal.transparency import transparency_sections
+from plumbing.transparency import transparency_sections
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("portal", "customers", "feedback", "trust")
+APPS = ("plumbing", "customers", "feedback", "trust", "api")
 
 
 def template_digest() -> str:

@@ -10,7 +10,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.contrib.auth.models import Group
 
 from customers.models import User
-from portal.roles import PRIVACY_OFFICER, SUPPORT_AGENT
+from plumbing.roles import PRIVACY_OFFICER, SUPPORT_AGENT
 
 PASSWORD = "correct-horse-battery-2026"
 _numbers = count(1)

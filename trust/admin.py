@@ -28,7 +28,7 @@ from customers.admin import UserAdmin as CustomerAdmin
 from customers.models import User
 from feedback.admin import ThreadAdmin
 from feedback.models import Thread
-from portal.admin import ReadOnlyAdmin, RefusableSaveAdmin
+from plumbing.admin import ReadOnlyAdmin, RefusableSaveAdmin
 from trust.accounts import BookingRefused
 from trust.charts import bar_chart, line_chart
 from trust.configuration import event_type_save, trust_settings, trust_settings_save

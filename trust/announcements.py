@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection
 
-from portal.events import EventName, event_publish, events_publish_many
+from plumbing.events import EventName, event_publish, events_publish_many
 from trust.models import FollowUp
 
 SOURCE = "trust"

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from customers.consents import EMAIL, consent_allows
 from customers.mailing import CLAIM_TIMEOUT, MailBeingSent, MailOutcome, mail_send
-from portal.jobs import job_enqueue
+from plumbing.jobs import job_enqueue
 from trust.configuration import trust_settings
 from trust.models import Account, FollowUp, LedgerEntry, TrustSettings
 

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from customers.models import User
-from portal.roles import SUPPORT_AGENT
+from plumbing.roles import SUPPORT_AGENT
 from trust.accounts import accounts_open_from_ledger
 from trust.models import EventType, FollowUp, LedgerEntry
 from trust.outcomes import followup_record_outcome

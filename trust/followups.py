@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import User
-from portal.jobs import job_enqueue
-from portal.roles import SUPPORT_AGENT
+from plumbing.jobs import job_enqueue
+from plumbing.roles import SUPPORT_AGENT
 from trust.accounts import AccountChange, BookingRefused
 from trust.announcements import followup_created_announce, followups_created_announce_set
 from trust.models import Account, Band, FollowUp, TrustSettings

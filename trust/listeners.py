@@ -1,7 +1,7 @@
 """Domain events in, ledger entries out: the one place that maps events to event types.
 
 The privacy center and the feedback channel announce what happened
-(:class:`portal.events.EventName`) and import nothing of ``trust``; this
+(:class:`plumbing.events.EventName`) and import nothing of ``trust``; this
 module subscribes (from :meth:`trust.apps.TrustConfig.ready`) and books an
 entry per event, keyed by the event's own key, so an event can never be
 booked twice. The mapping:
@@ -47,8 +47,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from portal.events import EventName, event_subscribe
-from portal.models import Event
+from plumbing.events import EventName, event_subscribe
+from plumbing.models import Event
 from trust.accounts import BookingRefused
 from trust.ledger import ledger_book
 

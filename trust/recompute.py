@@ -1,7 +1,7 @@
 """The recompute: every account's score, band and alarm, set-based, in id-range chunks.
 
 A run is split into id-range chunks (:class:`RecomputeChunk`). The
-coordinating task enqueues one job (:mod:`portal.jobs`) per unfinished chunk,
+coordinating task enqueues one job (:mod:`plumbing.jobs`) per unfinished chunk,
 so every worker takes a share and the sweep sends again a chunk the broker
 lost or a killed worker dropped; each chunk is **one transaction** of a few SQL
 statements, with no Python loop over customers or entries.
@@ -46,8 +46,8 @@ from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from customers.models import User
-from portal.jobs import job_enqueue, job_retry
-from portal.models import Job
+from plumbing.jobs import job_enqueue, job_retry
+from plumbing.models import Job
 from trust.announcements import band_changes_announce_set
 from trust.configuration import trust_settings
 from trust.followups import followups_apply_set

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from portal.jobs import job_enqueue
+from plumbing.jobs import job_enqueue
 from trust import care_mail, inactivity, recompute
 from trust.configuration import trust_settings
 

@@ -4,7 +4,7 @@ from django.apps.registry import Apps
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from portal.roles import PRIVACY_OFFICER, SUPPORT_AGENT, role_grant
+from plumbing.roles import PRIVACY_OFFICER, SUPPORT_AGENT, role_grant
 
 PERMISSIONS = {
     SUPPORT_AGENT: ["customers.view_user"],

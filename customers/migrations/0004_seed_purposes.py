@@ -4,7 +4,7 @@ from django.apps.registry import Apps
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from portal.roles import PRIVACY_OFFICER, role_grant, role_revoke
+from plumbing.roles import PRIVACY_OFFICER, role_grant, role_revoke
 
 CHANNELS = [
     ("email", "Email", "E-Mail", 10),

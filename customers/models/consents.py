@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.bilingual import localized
+from plumbing.bilingual import localized
 
 
 class Channel(models.Model):

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models.consents import Purpose
-from portal.bilingual import localized
+from plumbing.bilingual import localized
 
 
 class ProcessingActivity(models.Model):

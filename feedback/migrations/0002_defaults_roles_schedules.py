@@ -6,8 +6,8 @@ from django.apps.registry import Apps
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from portal.roles import SUPPORT_AGENT, role_grant, role_revoke
-from portal.schedules import periodic_task_ensure, periodic_task_remove
+from plumbing.roles import SUPPORT_AGENT, role_grant, role_revoke
+from plumbing.schedules import periodic_task_ensure, periodic_task_remove
 
 # Business days for a first answer, per kind: complaints fastest.
 PROMISES = {"complaint": 1, "question": 2, "praise": 5, "idea": 5}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from feedback.models.threads import TEXT_MAX
-from portal.bilingual import localized
+from plumbing.bilingual import localized
 
 
 class Idea(models.Model):

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.bilingual import localized
+from plumbing.bilingual import localized
 
 
 class Kind(models.TextChoices):

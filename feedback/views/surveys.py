@@ -23,7 +23,7 @@ from feedback.nps import nps_answer
 from feedback.refusals import FeedbackRefused
 from feedback.staff_settings import feedback_settings
 from feedback.surveys import answer_window_open, survey_answer
-from portal.link_limits import link_rate_limited
+from plumbing.link_limits import link_rate_limited
 
 
 def _invalid(request: HttpRequest, status: int = HTTPStatus.BAD_REQUEST) -> HttpResponse:

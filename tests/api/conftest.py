@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pytest_django import Settings
 
-from portal.api.throttling import throttle_counts_forget
+from api.throttling import throttle_counts_forget
 from tests.api.webhook_testing import webhook_receiver  # noqa: F401  (the fixture "receiver")
 
 

@@ -7,9 +7,9 @@ from itertools import count
 
 from django.test import Client
 
+from api.keys import api_key_issue, personal_token_create
+from api.models import ApiKey, Scope, System
 from customers.models import User
-from portal.api.keys import api_key_issue, personal_token_create
-from portal.api.models import ApiKey, Scope, System
 from tests.factories import customer
 
 ALL_SCOPES = tuple(Scope.values)

@@ -18,8 +18,8 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from portal.api.keys import api_key_authenticate, api_key_cache_forget, api_keys_revoke, secret_hash
-from portal.api.models import ApiKey, ExternalId, PersonalToken, Scope
+from api.keys import api_key_authenticate, api_key_cache_forget, api_keys_revoke, secret_hash
+from api.models import ApiKey, ExternalId, PersonalToken, Scope
 from tests.api.credentials import api_key, key_auth, system, token_auth
 from tests.factories import agent, customer
 
@@ -280,7 +280,7 @@ def test_every_operation_of_the_schema_is_in_the_persona_tables_above(client: Cl
 def test_a_revoked_key_stops_working_at_once_here_and_within_the_cache_time_elsewhere(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from portal.api import keys
+    from api import keys
 
     plaintext = api_key()
     path = f"/api/v1/customers/{customer().pk}/"

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from portal.api.keys import api_key_authenticate
-from portal.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
-from portal.api.webhooks import webhook_deliveries_create
+from api.keys import api_key_authenticate
+from api.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from api.webhooks import webhook_deliveries_create
 from tests.api.credentials import api_key, system
 from tests.api.webhook_testing import withdrawn_event
 from tests.factories import agent, customer, privacy_officer, staff

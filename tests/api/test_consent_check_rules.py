@@ -6,10 +6,10 @@ from itertools import product
 
 import pytest
 
+from api.consent_check import Reason, consent_check
+from api.external_ids import CustomerRef
 from customers.consents import consent_allows
 from customers.models import Channel, ConsentRecord, Purpose, PurposeVersion
-from portal.api.consent_check import Reason, consent_check
-from portal.api.external_ids import CustomerRef
 from tests.api.credentials import system
 from tests.factories import customer
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django import Settings
 
-from portal.api.demo import DEMO_API_KEY, demo_api_key_ensure
-from portal.api.models import ApiKey, Scope, System
+from api.demo import DEMO_API_KEY, demo_api_key_ensure
+from api.models import ApiKey, Scope, System
 from tests.api.credentials import key_auth
 from tests.factories import customer
 

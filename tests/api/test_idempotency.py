@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from api.idempotency import idempotency_records_purge
+from api.models import IdempotencyRecord
 from customers.models import ConsentRecord
-from portal.api.idempotency import idempotency_records_purge
-from portal.api.models import IdempotencyRecord
-from portal.models import Event
+from plumbing.models import Event
 from tests.api.credentials import token_auth
 from tests.factories import customer
 

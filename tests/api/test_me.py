@@ -13,7 +13,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from customers.consents import ConsentChange, consent_allows, consent_change, purpose_save
 from customers.models import ConsentRecord, Purpose, User
 from customers.notifications import notification_create
-from portal.models import Event
+from plumbing.models import Event
 from tests.api.credentials import token_auth
 from tests.factories import customer
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from api.external_ids import external_id_store
+from api.keys import personal_token_create
+from api.models import ExternalId, PersonalToken, WebhookDelivery, WebhookEndpoint
+from api.webhooks import webhook_deliveries_create
 from customers.personal_data import PersonalDataSource, personal_data_sources
-from portal.api.external_ids import external_id_store
-from portal.api.keys import personal_token_create
-from portal.api.models import ExternalId, PersonalToken, WebhookDelivery, WebhookEndpoint
-from portal.api.webhooks import webhook_deliveries_create
 from tests.api.credentials import system
 from tests.api.webhook_testing import withdrawn_event
 from tests.factories import customer

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from pytest_django import Settings
 
+from api.problems import PROBLEM_TYPES, REFUSALS
 from customers.models import ConsentRecord
-from portal.api.problems import PROBLEM_TYPES, REFUSALS
 from tests.api.credentials import api_key, key_auth, token_auth
 from tests.factories import customer
 
@@ -133,7 +133,7 @@ def test_a_crash_is_a_500_problem_that_tells_nothing_internal(monkeypatch: pytes
     def explode(**kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("portal.api.customer_views.consent_matrix", explode)
+    monkeypatch.setattr("api.customer_views.consent_matrix", explode)
     client = Client(raise_request_exception=False)
 
     response = client.get(CONSENTS, headers=token_auth(customer()))

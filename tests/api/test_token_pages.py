@@ -8,8 +8,8 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from portal.api.keys import personal_token_authenticate, personal_token_create
-from portal.api.models import PersonalToken
+from api.keys import personal_token_authenticate, personal_token_create
+from api.models import PersonalToken
 from tests.factories import customer
 
 pytestmark = pytest.mark.django_db

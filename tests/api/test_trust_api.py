@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from api.external_ids import external_id_store
+from api.models import ApiKey, IdempotencyRecord, Scope
 from customers.models import StaffAccess, User
-from portal.api.external_ids import external_id_store
-from portal.api.models import ApiKey, IdempotencyRecord, Scope
 from tests.api.credentials import api_key, key_auth
 from tests.factories import customer
 from trust.ledger import ledger_book

@@ -11,19 +11,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
-from customers.consents import ConsentChange, consent_change
-from customers.models import ConsentRecord
-from portal.api.external_ids import external_id_store
-from portal.api.models import System, WebhookDelivery, WebhookEndpoint
-from portal.api.webhooks import (
+from api.external_ids import external_id_store
+from api.models import System, WebhookDelivery, WebhookEndpoint
+from api.webhooks import (
     webhook_deliver,
     webhook_deliveries_create,
     webhook_delivery_resend,
     webhook_signature,
     webhook_signature_verify,
 )
-from portal.events import EventName, event_publish
-from portal.models import Event, Job
+from customers.consents import ConsentChange, consent_change
+from customers.models import ConsentRecord
+from plumbing.events import EventName, event_publish
+from plumbing.models import Event, Job
 from tests.api.credentials import system
 from tests.api.webhook_testing import Receiver, withdrawn_event
 from tests.factories import customer

@@ -12,8 +12,8 @@ import pytest
 
 from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, User
-from portal.events import EventName
-from portal.models import Event
+from plumbing.events import EventName
+from plumbing.models import Event
 
 
 @dataclass

@@ -26,7 +26,7 @@ from django.utils import timezone
 from customers.models import ConsentRecord, IncidentNotice, User
 from feedback.models import Survey, Thread, Topic
 from feedback.surveys import SendOutcome, survey_send
-from portal.roles import PRIVACY_OFFICER, SUPPORT_AGENT
+from plumbing.roles import PRIVACY_OFFICER, SUPPORT_AGENT
 from tests.api.catalogue import consent_catalogue
 from tests.browser.conftest import SCREENS, link_in
 from tests.factories import agent, privacy_officer

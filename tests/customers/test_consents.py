@@ -20,7 +20,7 @@ from customers.consents import (
 from customers.gpc import gpc_honour
 from customers.links import consent_confirm_token_read
 from customers.models import Channel, ConsentRecord, Purpose, User
-from portal.models import Event
+from plumbing.models import Event
 from tests.factories import customer, privacy_officer
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from customers.requests import (
     data_requests_flag_overdue,
     months_after,
 )
-from portal.models import Event
+from plumbing.models import Event
 from tests.factories import agent, customer, privacy_officer
 
 pytestmark = pytest.mark.django_db

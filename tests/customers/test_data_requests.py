@@ -27,7 +27,7 @@ from customers.requests import (
     data_request_export,
     months_after,
 )
-from portal.models import Event, Job
+from plumbing.models import Event, Job
 from tests.factories import PASSWORD, customer, totp_code
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.test import Client
 from customers.consents import consent_withdraw_all
 from customers.incidents import CHUNK, incident_acknowledge, incident_customers_add, incident_declare
 from customers.models import Incident, IncidentNotice
-from portal.models import Event
+from plumbing.models import Event
 from tests.factories import agent, customer, privacy_officer
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from customers.access import staff_access_record
-from customers.benchmark import privacy_center_fixture
 from customers.incidents import incident_customers_add, incident_declare
 from customers.models import ConsentRecord, GpcSignal, Incident, Purpose, User
 from customers.notifications import notification_create
+from lab.benchmarks.privacy_center import privacy_center_fixture
 from tests.factories import agent, privacy_officer
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from feedback.figures import promise_figures, satisfaction_figure, transparency_context
 from feedback.models import Survey, SurveyState, Thread
-from portal.transparency import transparency_sections
+from plumbing.transparency import transparency_sections
 from tests.factories import customer
 from tests.feedback.factories import BERLIN, thread
 

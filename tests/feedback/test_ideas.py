@@ -22,8 +22,8 @@ from feedback.ideas import (
 )
 from feedback.models import Idea, IdeaComment, IdeaVote
 from feedback.refusals import Conflict, FeedbackRefused, Flooded, Missing, NotAllowed
-from portal.events import EventName
-from portal.models import Event, Job
+from plumbing.events import EventName
+from plumbing.models import Event, Job
 from tests.factories import agent, customer
 from tests.feedback.factories import grant_surveys, published_idea
 

@@ -9,7 +9,7 @@ from django.test import Client
 import feedback.admin
 from feedback.ideas import idea_merge, idea_staff_update, idea_suggest, idea_vote
 from feedback.models import Idea
-from portal.models import Job
+from plumbing.models import Job
 from tests.factories import agent, customer
 from tests.feedback.factories import published_idea
 

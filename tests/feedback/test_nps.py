@@ -14,8 +14,8 @@ from feedback.models import FeedbackSettings, NpsSurvey, SurveyState
 from feedback.nps import nps_answer, nps_due_customers, nps_send, nps_send_due
 from feedback.refusals import FeedbackRefused
 from feedback.surveys import SendOutcome
-from portal.events import EventName
-from portal.models import Event, Job
+from plumbing.events import EventName
+from plumbing.models import Event, Job
 from tests.factories import agent, customer
 from tests.feedback.factories import grant_surveys, settings_reads, withdraw_surveys
 

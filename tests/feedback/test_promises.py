@@ -7,8 +7,8 @@ import pytest
 from feedback.models import Thread
 from feedback.promises import promises_check
 from feedback.threads import message_post, thread_resolve
-from portal.events import EventName
-from portal.models import Event, Job
+from plumbing.events import EventName
+from plumbing.models import Event, Job
 from tests.factories import agent, customer
 from tests.feedback.factories import MONDAY, thread
 

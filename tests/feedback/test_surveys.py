@@ -16,8 +16,8 @@ from feedback.models import FeedbackSettings, Survey, SurveyState, Thread
 from feedback.refusals import Conflict, Expired, FeedbackRefused
 from feedback.surveys import SendOutcome, survey_answer, survey_send
 from feedback.threads import message_post, thread_reopen, thread_resolve, thread_status_set
-from portal.events import EventName
-from portal.models import Event, Job
+from plumbing.events import EventName
+from plumbing.models import Event, Job
 from tests.factories import agent, customer
 from tests.feedback.factories import MONDAY, grant_surveys, settings_reads, thread, withdraw_surveys
 

@@ -12,8 +12,8 @@ from customers.models import Notification
 from feedback.models import Attachment, Kind, Message, Survey, Thread
 from feedback.refusals import Conflict, Expired, FeedbackRefused, Flooded, NotAllowed
 from feedback.threads import message_post, thread_assign, thread_reopen, thread_resolve, thread_status_set
-from portal.events import EventName
-from portal.models import Event, Job
+from plumbing.events import EventName
+from plumbing.models import Event, Job
 from tests.factories import agent, customer, privacy_officer
 from tests.feedback.factories import BERLIN, MONDAY, disguised, pdf, png, settings_reads, thread, topic
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from portal.load.cpu import CpuSnapshot, cpu_shares, cpu_table, machine_busy, sessions_cpu
+from lab.load.cpu import CpuSnapshot, cpu_shares, cpu_table, machine_busy, sessions_cpu
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="reads /proc (Linux)")
 BURN = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.load.figures import (
+from lab.load.figures import (
     Sample,
     figures_table,
     page_views_p95,

@@ -1,6 +1,6 @@
 """Reading forms as a browser would submit them (the load generator fills real pages)."""
 
-from portal.load.htmlforms import form_with, forms_of
+from lab.load.htmlforms import form_with, forms_of
 
 PAGE = """
 <form method="get" action="/search/"><input name="q" value="x"></form>

@@ -13,7 +13,7 @@ from customers.mailing import mail_send
 from customers.models import ConsentRecord, OutgoingMail
 from feedback.models import Kind, Message, Topic
 from feedback.threads import thread_submit
-from portal.load.invariants import (
+from lab.load.invariants import (
     check_balances,
     check_consents,
     check_feedback,
@@ -22,7 +22,7 @@ from portal.load.invariants import (
     check_single_bookings,
     check_votes,
 )
-from portal.models import Job
+from plumbing.models import Job
 from tests.factories import customer
 from trust.ledger import ledger_book
 from trust.models import Account, FollowUp

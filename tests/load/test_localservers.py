@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.management.base import CommandError
 
-from portal.localservers import free_port, port_wait, process_stop
+from lab.localservers import free_port, port_wait, process_stop
 
 
 def _python(code: str) -> subprocess.Popen[bytes]:

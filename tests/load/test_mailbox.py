@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portal.load.mailbox import Ledger, mails_read
+from lab.load.mailbox import Ledger, mails_read
 
 SEPARATOR = "-" * 79
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from portal.load.mailsink import RecordingHandler, mail_counts, mail_duplicates, mail_records
+from lab.load.mailsink import RecordingHandler, mail_counts, mail_duplicates, mail_records
 
 MESSAGE = (
     b"Message-ID: <abc@portal>\r\nSubject: How did we do?\r\n"

@@ -7,9 +7,9 @@ import pytest
 from django.db import transaction
 
 from customers.models import User
-from portal import events
-from portal.events import NewEvent, event_dispatch, event_publish, event_subscribe
-from portal.models import Event, Job
+from plumbing import events
+from plumbing.events import NewEvent, event_dispatch, event_publish, event_subscribe
+from plumbing.models import Event, Job
 
 SEEN: list[tuple[str, dict[str, object]]] = []
 

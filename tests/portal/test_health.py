@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from portal.models import Worker
+from plumbing.models import Worker
 
 
 @pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from plumbing.jobs import job_enqueue, job_retry, jobs_purge, jobs_reclaim, jobs_sweep
+from plumbing.models import Job, Worker
 from portal.celery import app
-from portal.jobs import job_enqueue, job_retry, jobs_purge, jobs_reclaim, jobs_sweep
-from portal.models import Job, Worker
 
 RUNS: list[str] = []
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from portal.roles import PRIVACY_OFFICER, SUPPORT_AGENT
+from plumbing.roles import PRIVACY_OFFICER, SUPPORT_AGENT
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client
 from customers.models import DataRequest, Incident
 from customers.report import privacy_report
 from customers.requests import months_after
-from portal.transparency import _sections, transparency_section_register
+from plumbing.transparency import _sections, transparency_section_register
 from tests.factories import customer
 
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,10 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
+from api.models import ExternalId
 from customers.consents import ConsentChange, consent_change
 from customers.links import unsubscribe_token
 from customers.models import ConsentRecord
-from portal.api.models import ExternalId
 from tests.api.catalogue import consent_catalogue
 from tests.api.credentials import api_key, key_auth, token_auth
 from tests.factories import customer

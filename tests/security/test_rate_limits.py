@@ -2,9 +2,9 @@
 
 Sign-in and sign-up are allauth's limits (ACCOUNT_RATE_LIMITS at its
 defaults), feedback is counted in the database (feedback/flooding.py), the
-API has DRF throttles (portal/api/throttling.py, tested in tests/api), and
+API has DRF throttles (api/throttling.py, tested in tests/api), and
 the links that need no sign-in are limited per client address
-(portal/link_limits.py).
+(plumbing/link_limits.py).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from feedback.models import Thread
 from feedback.staff_settings import feedback_settings
-from portal import link_limits
-from portal.link_limits import LINK_LIMIT
+from plumbing import link_limits
+from plumbing.link_limits import LINK_LIMIT
 from tests.factories import PASSWORD, customer
 from tests.feedback.factories import topic
 from tests.security.test_signed_links import LINKS

@@ -13,13 +13,13 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from api.idempotency import REPLAYED_HEADER
+from api.models import WebhookDelivery, WebhookEndpoint
+from api.webhooks import webhook_delivery_resend, webhook_signature_verify
 from customers.models import ConsentRecord, User
-from portal.api.idempotency import REPLAYED_HEADER
-from portal.api.models import WebhookDelivery, WebhookEndpoint
-from portal.api.webhooks import webhook_delivery_resend, webhook_signature_verify
-from portal.events import EventName, event_publish
-from portal.jobs import jobs_sweep
-from portal.models import Job
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import jobs_sweep
+from plumbing.models import Job
 from tests.api.catalogue import consent_catalogue
 from tests.api.credentials import system, token_auth
 from tests.api.webhook_testing import Receiver, webhook_receiver  # noqa: F401  (the fixture "receiver")

@@ -132,7 +132,7 @@ def test_every_job_runs_once_while_health_is_asked_and_no_process_dies(run: Run)
         # Each job is its own commit, so each is published on its own, as requests publish them.
         run.manage(
             "from django.db import transaction\n"
-            "from portal.jobs import job_enqueue\n"
+            "from plumbing.jobs import job_enqueue\n"
             f"for n in range({JOBS}):\n"
             "    with transaction.atomic():\n"
             "        job_enqueue(task='portal.ping', key=f'embedded-ping-{n}')\n"
@@ -173,7 +173,7 @@ def test_a_message_the_broker_cannot_read_is_set_aside_and_the_worker_goes_on(ru
 
     run.manage(
         "from django.db import transaction\n"
-        "from portal.jobs import job_enqueue\n"
+        "from plumbing.jobs import job_enqueue\n"
         "with transaction.atomic():\n"
         "    job_enqueue(task='portal.ping', key='embedded-after-garbage')\n"
     )

@@ -13,10 +13,10 @@ from customers.consents import ConsentChange, consent_change
 from customers.models import Channel, ConsentRecord, Notification, OutgoingMail, Purpose, PurposeVersion, User
 from feedback.models import FeedbackSettings, Kind, Survey, SurveyState, Thread, Topic
 from feedback.threads import message_post, thread_resolve, thread_submit
+from plumbing.events import EventName
+from plumbing.jobs import job_enqueue, jobs_sweep
+from plumbing.models import Event, Job
 from portal.celery import app
-from portal.events import EventName
-from portal.jobs import job_enqueue, jobs_sweep
-from portal.models import Event, Job
 from tests.factories import customer, staff
 from tests.service.conftest import wait_for
 

@@ -27,8 +27,8 @@ from customers.models import (
     User,
 )
 from customers.requests import data_request_erasure, data_request_export
-from portal.jobs import job_enqueue, jobs_sweep
-from portal.models import Event, Job
+from plumbing.jobs import job_enqueue, jobs_sweep
+from plumbing.models import Event, Job
 from tests.factories import person
 from tests.service.conftest import wait_for
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, OutgoingMail, User
-from portal.events import EventName, event_publish
-from portal.jobs import job_enqueue, jobs_sweep
-from portal.models import Job
+from plumbing.events import EventName, event_publish
+from plumbing.jobs import job_enqueue, jobs_sweep
+from plumbing.models import Job
 from tests.factories import customer
 from tests.service.conftest import wait_for
 from tests.service.trust_world import trust_world_create

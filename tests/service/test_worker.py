@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from portal.jobs import job_enqueue, jobs_sweep
-from portal.models import Job
+from plumbing.jobs import job_enqueue, jobs_sweep
+from plumbing.models import Job
 from tests.service.conftest import wait_for
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]

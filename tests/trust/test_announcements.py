@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from portal.api.models import WebhookDelivery, WebhookEndpoint
-from portal.events import EventName
-from portal.models import Event
+from api.models import WebhookDelivery, WebhookEndpoint
+from plumbing.events import EventName
+from plumbing.models import Event
 from tests.api.credentials import system
 from tests.factories import agent, customer
 from trust.followups import followup_schedule

@@ -10,8 +10,8 @@ from django.utils import timezone
 from customers.consents import ConsentChange, consent_change
 from customers.mailing import CLAIM_TIMEOUT, message_id_for
 from customers.models import ConsentRecord, OutgoingMail, User
-from portal.jobs import jobs_sweep
-from portal.models import Job
+from plumbing.jobs import jobs_sweep
+from plumbing.models import Job
 from tests.factories import customer
 from trust.care_mail import (
     CareMailOutcome,

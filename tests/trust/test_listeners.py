@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from customers.models import User
-from portal.events import EventName, event_dispatch, event_publish
-from portal.models import Event
+from plumbing.events import EventName, event_dispatch, event_publish
+from plumbing.models import Event
 from tests.factories import agent, customer
 from trust.listeners import MAPPING
 from trust.models import Account, EventType, LedgerEntry

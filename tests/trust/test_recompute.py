@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from customers.models import User
-from portal.jobs import jobs_sweep
-from portal.models import Job
+from plumbing.jobs import jobs_sweep
+from plumbing.models import Job
 from tests.factories import customer
 from trust.accounts import entry_facts
 from trust.configuration import event_type_save, trust_settings_save

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 import trust.admin
 from customers.models import User
-from portal.models import Job
+from plumbing.models import Job
 from tests.factories import agent, customer, privacy_officer, staff
 from trust.ledger import ledger_book
 from trust.models import (

@@ -4,7 +4,7 @@ from django.apps.registry import Apps
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from portal.roles import SUPPORT_AGENT, role_grant, role_revoke
+from plumbing.roles import SUPPORT_AGENT, role_grant, role_revoke
 
 SUPPORT_AGENT_PERMISSIONS = [
     "trust.view_account",  # the account on the customer page and the accounts list

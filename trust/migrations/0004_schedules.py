@@ -4,7 +4,7 @@ from django.apps.registry import Apps
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from portal.schedules import periodic_task_ensure, periodic_task_remove
+from plumbing.schedules import periodic_task_ensure, periodic_task_remove
 
 NIGHTLY = "Trust: nightly recompute"
 INACTIVITY = "Trust: daily inactivity withdrawals"

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from api import demo as api_demo
 from customers import demo as customers_demo
-from portal.api import demo as api_demo
 from portal.celery import app as celery_app
 
 # Each app's demo module has ``seed(*, customers, rng)``; every seeder is
 # idempotent on its own, so apps can add one without re-seeding the others.
-SEEDERS = ["customers.demo", "feedback.demo", "trust.demo", "portal.api.demo"]
+SEEDERS = ["customers.demo", "feedback.demo", "trust.demo", "api.demo"]
 
 
 @contextmanager
