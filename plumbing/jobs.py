@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import signals
+from celery import current_app, signals
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -86,10 +86,8 @@ def job_send(*, job_id: int) -> bool:
         Job.objects.filter(pk=job_id).update(state=Job.State.FAILED)
         logger.error("job %s (%s) failed %s times; parked as failed", job.pk, job.task, job.attempts - 1)
         return False
-    from portal.celery import app
-
     try:
-        app.tasks[job.task].apply_async(
+        current_app.tasks[job.task].apply_async(
             args=job.args,
             task_id=f"{TASK_ID_PREFIX}{job.pk}",
             retry=True,
