@@ -6,7 +6,7 @@ rules, whether it is offered on the channel, the customer, the newest
 consent record of that cell and the suppression list — and then decides
 with the privacy center's own rule objects:
 :class:`customers.consents.ConsentState` (the rule behind the consent matrix
-and ``consent_allows``) and :func:`customers.consents.suppression_hash`. A
+and ``consent_allows``) and :func:`customers.suppression.suppression_hash`. A
 test holds this answer equal to ``consent_allows`` for every state a cell
 can be in, so a system asking the API and the portal's own mailings never
 disagree.
@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from api.external_ids import CustomerRef
 from api.models import ExternalId
-from customers.consents import ConsentState, suppression_hash
+from customers.consents import ConsentState
 from customers.models import Channel, ConsentRecord, Purpose, Suppression, User
+from customers.suppression import suppression_hash
 
 
 class Reason(models.TextChoices):

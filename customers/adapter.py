@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
-from customers.consents import address_suppressed, suppression_clear
+from customers.suppression import address_suppressed, suppression_clear
 
 # The only mail an erased (suppressed) address still gets: the confirmation of
 # a new sign-up its owner asked for.

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from customers.access import staff_access_record
-from customers.consents import purpose_save
 from customers.incidents import AddressList, incident_addresses_read, incident_customers_add, incident_declare
 from customers.models import (
     Channel,
@@ -34,6 +33,7 @@ from customers.models import (
     StaffAccess,
     User,
 )
+from customers.purposes import purpose_save
 from customers.requests import DataRequestRefused, data_request_extend
 from plumbing.admin import ReadOnlyAdmin
 

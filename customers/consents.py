@@ -8,7 +8,6 @@ record per (purpose, channel) in a constant number of queries.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from customers.models import Channel, ConsentRecord, Purpose, PurposeVersion, Suppression, User
+from customers.models import Channel, ConsentRecord, Purpose, PurposeVersion, User
 from plumbing.events import EventName, event_publish
 from plumbing.jobs import job_enqueue
 
@@ -208,22 +207,6 @@ def customers_consenting(*, purpose_key: str, channel_key: str) -> QuerySet[User
     return customers.alias(consent_state=newest_state).filter(allowed)
 
 
-def suppression_hash(email: str) -> str:
-    """Hash an address the same way however it was typed."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
-
-
-def address_suppressed(email: str) -> bool:
-    """Was this address erased (and must never be contacted again)?"""
-    return Suppression.objects.filter(email_hash=suppression_hash(email)).exists()
-
-
-def suppression_clear(email: str) -> bool:
-    """Lift an erased address's suppression (its owner signed up again); return whether there was one."""
-    deleted, _ = Suppression.objects.filter(email_hash=suppression_hash(email)).delete()
-    return deleted > 0
-
-
 def _current_versions(purposes: Iterable[Purpose]) -> dict[int, PurposeVersion]:
     wanted = {(purpose.pk, purpose.version) for purpose in purposes}
     versions = PurposeVersion.objects.filter(purpose_id__in={pk for pk, _ in wanted})
@@ -398,25 +381,3 @@ def consent_confirm(*, record_id: int) -> ConsentRecord | None:
         )
         consent_announce(record)
     return record
-
-
-def purpose_save(*, purpose: Purpose) -> Purpose:
-    """Save a purpose; a new or edited text becomes a new version customers reconfirm."""
-    with transaction.atomic():
-        if purpose.pk is None:
-            purpose.version = 1
-            purpose.save()
-        else:
-            Purpose.objects.select_for_update().filter(pk=purpose.pk).first()
-            current = PurposeVersion.objects.filter(purpose=purpose, version=purpose.version).first()
-            if current is not None and all(
-                getattr(current, f) == getattr(purpose, f) for f in Purpose.TEXT_FIELDS
-            ):
-                purpose.save()
-                return purpose
-            purpose.version = (
-                PurposeVersion.objects.filter(purpose=purpose).aggregate(last=Max("version"))["last"] or 0
-            ) + 1
-            purpose.save()
-        PurposeVersion.objects.create(purpose=purpose, version=purpose.version, **purpose.text())
-    return purpose

@@ -14,10 +14,10 @@ from allauth.account.models import EmailAddress
 from django.db import connection, transaction
 from django.utils import timezone
 
-from customers.consents import suppression_hash
 from customers.exports import export_path
 from customers.models import DataRequest, Suppression, User
 from customers.personal_data import personal_data_sources
+from customers.suppression import suppression_hash
 
 # The consent records' guard trigger (PostgreSQL) lets rows go only while this is on.
 ERASURE_FLAG = "customers.erasure"

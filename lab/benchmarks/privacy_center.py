@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from customers.consents import purpose_save
 from customers.models import Channel, ConsentRecord, Purpose, PurposeVersion, User
+from customers.purposes import purpose_save
 
 
 def privacy_center_fixture(*, purposes: int = 10, channels: int = 4, records: int = 10_000) -> User:

@@ -28,7 +28,7 @@ from lab.load.mailsink import mail_records
 from lab.localservers import database_disconnect, process_kill, process_stop
 
 if TYPE_CHECKING:
-    from lab.load.run import Options, Say, Stack
+    from lab.load.stack import Options, Say, Stack
 
 CHUNK_SIZE = 2000
 WAIT = 45.0

@@ -16,10 +16,8 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,23 +31,26 @@ from lab.load.cpu import CpuSnapshot, cpu_shares, cpu_table, machine_busy, proce
 from lab.load.figures import Sample, figures_table, page_views_p95, step_figures, within
 from lab.load.invariants import Verdict, accepted_counts, invariants_check, jobs_unsettled
 from lab.load.mailsink import mail_records
+from lab.load.stack import (
+    BASE_DIR,
+    Options,
+    Say,
+    Stack,
+    locust_start,
+    machine,
+    servers_up,
+    stack_up,
+    wait_for,
+)
 from lab.localservers import (
     database_create,
     database_disconnect,
     database_drop,
-    free_port,
-    gunicorn_start,
     load_average,
-    port_wait,
     process_stop,
-    production_env,
-    redis_start,
     require_local_postgres,
-    wait_until_up,
 )
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PAGE_STEPS = (
     "privacy center",
     "feedback form",
@@ -65,169 +66,6 @@ PAGE_STEPS = (
 TARGET_P95_MS = 300
 SIGN_IN_ALLOWANCE = 120  # seconds after the last person started, at most, for every sign-in (PBKDF2)
 CEILING_SECONDS = 10
-# Celery workers and beat run at a lower CPU priority than the web workers, as an operator sharing
-# cores between them would set it: a page waits for no background job, the jobs take the slack.
-BACKGROUND = ["nice", "-n", "10"]
-Say = Callable[[str], None]
-
-
-@dataclass
-class Options:
-    users: int = 50
-    seconds: int = 60
-    spawn_rate: float = 5.0
-    customers: int = 300
-    web_workers: int = 4
-    worker_concurrency: int = 1
-    settle_seconds: int = 240
-    keep: bool = False
-    # chaos only
-    ledger_customers: int = 20_000
-    follow_ups: int = 150
-
-
-@dataclass
-class Stack:
-    """The processes of one run and where they keep their files."""
-
-    workdir: Path
-    env: dict[str, str] = field(default_factory=dict)
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    web_port: int = 0
-    redis_port: int = 0
-    smtp_port: int = 0
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.web_port}"
-
-    def log(self, name: str) -> Path:
-        return self.workdir / f"{name}.log"
-
-    def start(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
-        output = self.log(name).open("ab")
-        process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-            command, env=self.env, start_new_session=True, stdout=output, stderr=output, cwd=BASE_DIR
-        )
-        self.processes[name] = process
-        return process
-
-    def redis(self) -> None:
-        self.processes["redis"] = redis_start(self.redis_port, self.workdir / "redis")
-
-    def worker(self, name: str, concurrency: int) -> None:
-        self.start(
-            name,
-            [
-                *BACKGROUND, sys.executable, "-m", "celery", "-A", "portal", "worker", "-n", f"{name}@%h",
-                "--concurrency", str(concurrency), "--loglevel", "WARNING", "--without-mingle",
-                "--without-gossip",
-            ],
-        )  # fmt: skip
-
-    def stop(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process is not None:
-            process_stop(process, timeout=10)
-
-    def stop_all(self) -> None:
-        for name in list(reversed(self.processes)):
-            self.stop(name)
-
-
-def _machine() -> str:
-    memory = subprocess.run(["free", "-g"], capture_output=True, text=True, check=False).stdout  # noqa: S607
-    total = next((line.split()[1] for line in memory.splitlines() if line.startswith("Mem:")), "?")
-    return f"{os.cpu_count()} cores (nproc), {total} GiB (free -g), load average {load_average()} (uptime)"
-
-
-def _stack_up(stack: Stack, say: Say, *, grace: int) -> None:
-    """Redis, the mail sink, static files, gunicorn, two workers and beat; wait until they answer."""
-    database = settings.DATABASES["default"]
-    login = database.get("USER") or "postgres"
-    if database.get("PASSWORD"):
-        login += f":{database['PASSWORD']}"
-    stack.redis_port, stack.smtp_port, stack.web_port = free_port(), free_port(), free_port()
-    stack.env = production_env(
-        stack.workdir,
-        # The same key as this process: the survey links it prepares must be valid for the servers.
-        SECRET_KEY=settings.SECRET_KEY,
-        DATABASE_URL=(
-            f"postgres://{login}@{database.get('HOST') or '127.0.0.1'}:"
-            f"{database.get('PORT') or 5432}/{database['NAME']}"
-        ),
-        CELERY_BROKER_URL=f"redis://127.0.0.1:{stack.redis_port}/0",
-        CACHE_URL=f"redis://127.0.0.1:{stack.redis_port}/1",
-        EMAIL_URL=f"smtp://127.0.0.1:{stack.smtp_port}",
-        PORTAL_BASE_URL=f"http://127.0.0.1:{stack.web_port}",
-        CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{stack.web_port}",
-        PORTAL_JOB_START_GRACE=str(grace),
-        PYTHONPATH=str(BASE_DIR),
-    )
-    stack.redis()
-    # What this process enqueues while preparing goes to the same private Redis as the servers'.
-    from portal.celery import app
-
-    app.conf.update(
-        broker_url=stack.env["CELERY_BROKER_URL"], broker_transport_options={"visibility_timeout": 7200}
-    )
-    stack.start(
-        "smtp",
-        [
-            sys.executable, "-m", "lab.load.mailsink", "--port", str(stack.smtp_port),
-            "--out", str(stack.workdir / "mails.jsonl"),
-        ],
-    )  # fmt: skip
-    port_wait(stack.smtp_port, stack.processes["smtp"], seconds=15, failure="the SMTP sink did not start")
-    say(f"redis on 127.0.0.1:{stack.redis_port}, SMTP sink on 127.0.0.1:{stack.smtp_port}")
-
-
-def _servers_up(stack: Stack, options: Options, say: Say) -> None:
-    (stack.workdir / "static").mkdir(exist_ok=True)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        env=stack.env, cwd=BASE_DIR, check=True, timeout=300,
-    )  # fmt: skip
-    stack.processes["web"] = gunicorn_start(
-        stack.web_port, stack.env, workers=options.web_workers, log=stack.log("web")
-    )
-    stack.worker("worker1", options.worker_concurrency)
-    stack.worker("worker2", options.worker_concurrency)
-    stack.start(
-        "beat",
-        [
-            *BACKGROUND, sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel", "WARNING",
-            "--schedule", str(stack.workdir / "beat-schedule"),
-        ],
-    )  # fmt: skip
-    wait_until_up(stack.web_port, stack.processes["web"])
-    say(
-        f"gunicorn on {stack.base} ({options.web_workers} sync workers), 2 Celery worker nodes "
-        f"(-c {options.worker_concurrency}) and beat under `{' '.join(BACKGROUND)}`"
-    )
-
-
-def _locust(
-    stack: Stack, plan: Path, out: Path, *, users: int, rate: float, seconds: int, classes: list[str]
-) -> subprocess.Popen[bytes]:
-    out.mkdir(parents=True, exist_ok=True)
-    env = {**stack.env, "LOAD_PLAN": str(plan), "LOAD_OUT": str(out)}
-    output = (out / "locust.log").open("ab")
-    return subprocess.Popen(  # noqa: S603
-        [
-            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", stack.base,
-            "-u", str(users), "-r", str(rate), "-t", f"{seconds}s", "--stop-timeout", "10",
-            "--only-summary", "--loglevel", "WARNING", *classes,
-        ],
-        env=env, cwd=BASE_DIR, start_new_session=True, stdout=output, stderr=output,
-    )  # fmt: skip
-
-
-def _wait(process: subprocess.Popen[bytes], seconds: float) -> None:
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process_stop(process)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -363,7 +201,7 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     stack = Stack(workdir=BASE_DIR / "var" / "load" / f"{'chaos' if chaos else 'load'}-{stamp}")
     stack.workdir.mkdir(parents=True)
-    say(f"machine: {_machine()}")
+    say(f"machine: {machine()}")
     say(f"files and logs: {stack.workdir}")
     database_create(database)
     from django.utils import timezone
@@ -372,48 +210,11 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
 
     started = timezone.now()
     try:
-        _stack_up(stack, say, grace=20 if chaos else 120)
-        say(f"preparing {database['NAME']}: migrate, seed_demo --customers {options.customers} ...")
-        call_command("migrate", verbosity=0)
-        from django.test import override_settings
-
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=stack.smtp_port,
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            PORTAL_BASE_URL=stack.base,
-        ):
-            from lab.load.scenario import scenario_chaos, scenario_plan, scenario_seed
-
-            scenario_seed(customers=options.customers)
-            plan = scenario_plan(users=options.users)
-            follow_ups: list[int] = []
-            if chaos:
-                follow_ups = scenario_chaos(
-                    ledger_customers=options.ledger_customers, follow_ups=options.follow_ups, say=say
-                )
-        plan_path = stack.workdir / "plan.json"
-        plan_path.write_text(json.dumps(plan))
-        connections.close_all()
-        _servers_up(stack, options, say)
+        stack_up(stack, say, grace=20 if chaos else 120)
+        plan_path, follow_ups = _prepare(stack, options, say, database_name=database["NAME"], chaos=chaos)
+        servers_up(stack, options, say)
         out = stack.workdir / "load"
-        say(
-            f"load: {options.users} users, started {options.spawn_rate}/s; measured: the {options.seconds} s "
-            "once every one has signed in ..."
-        )
-        load = stack.processes["locust"] = _locust(
-            stack,
-            plan_path,
-            out,
-            users=options.users,
-            rate=options.spawn_rate,
-            seconds=int(options.users / options.spawn_rate) + SIGN_IN_ALLOWANCE + options.seconds,
-            classes=["Customer", "Agent"],
-        )
+        load = stack.processes["locust"] = _load_start(stack, plan_path, out, options, say)
         events: list[str] = []
         loads: list[str] = []
         sampler = threading.Thread(target=_sample_load, args=(load, loads), daemon=True)
@@ -424,18 +225,7 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
             events = faults_run(stack=stack, options=options, database=database, say=say)
         window, cpu = _measure(stack, load, out, options, say, follow_cpu=not chaos)
         during = max(loads, key=lambda text: float(text.split()[0])) if loads else load_average()
-        say("ceiling: /api/v1/ping/ on the same server ...")
-        ceiling_out = stack.workdir / "ceiling"
-        ceiling = stack.processes["locust-ceiling"] = _locust(
-            stack,
-            plan_path,
-            ceiling_out,
-            users=options.users,
-            rate=options.users,
-            seconds=CEILING_SECONDS,
-            classes=["Ceiling"],
-        )
-        _wait(ceiling, CEILING_SECONDS + 40)
+        ceiling_out = _ceiling(stack, plan_path, options, say)
         _settle(options.settle_seconds, say)
         close_old_connections()
         accepted = _accepted(out)
@@ -464,6 +254,75 @@ def run(*, options: Options, chaos: bool, say: Say) -> bool:
             database_drop(database)
             shutil.rmtree(stack.workdir / "static", ignore_errors=True)
             shutil.rmtree(stack.workdir / "var", ignore_errors=True)
+
+
+def _prepare(
+    stack: Stack, options: Options, say: Say, *, database_name: str, chaos: bool
+) -> tuple[Path, list[int]]:
+    """Migrate and seed the throwaway database (mails to the run's sink); write the people's plan."""
+    say(f"preparing {database_name}: migrate, seed_demo --customers {options.customers} ...")
+    call_command("migrate", verbosity=0)
+    from django.test import override_settings
+
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=stack.smtp_port,
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        PORTAL_BASE_URL=stack.base,
+    ):
+        from lab.load.scenario import scenario_chaos, scenario_plan, scenario_seed
+
+        scenario_seed(customers=options.customers)
+        plan = scenario_plan(users=options.users)
+        follow_ups: list[int] = []
+        if chaos:
+            follow_ups = scenario_chaos(
+                ledger_customers=options.ledger_customers, follow_ups=options.follow_ups, say=say
+            )
+    plan_path = stack.workdir / "plan.json"
+    plan_path.write_text(json.dumps(plan))
+    connections.close_all()
+    return plan_path, follow_ups
+
+
+def _load_start(
+    stack: Stack, plan_path: Path, out: Path, options: Options, say: Say
+) -> subprocess.Popen[bytes]:
+    """The people of the mix, started at the spawn rate, for the sign-ins and the measured window."""
+    say(
+        f"load: {options.users} users, started {options.spawn_rate}/s; measured: the {options.seconds} s "
+        "once every one has signed in ..."
+    )
+    return locust_start(
+        stack,
+        plan_path,
+        out,
+        users=options.users,
+        rate=options.spawn_rate,
+        seconds=int(options.users / options.spawn_rate) + SIGN_IN_ALLOWANCE + options.seconds,
+        classes=["Customer", "Agent"],
+    )
+
+
+def _ceiling(stack: Stack, plan_path: Path, options: Options, say: Say) -> Path:
+    """The trivial endpoint on the same server, as many people at once: what the machine could serve."""
+    say("ceiling: /api/v1/ping/ on the same server ...")
+    ceiling_out = stack.workdir / "ceiling"
+    ceiling = stack.processes["locust-ceiling"] = locust_start(
+        stack,
+        plan_path,
+        ceiling_out,
+        users=options.users,
+        rate=options.users,
+        seconds=CEILING_SECONDS,
+        classes=["Ceiling"],
+    )
+    wait_for(ceiling, CEILING_SECONDS + 40)
+    return ceiling_out
 
 
 def _cpu_snapshot(stack: Stack) -> CpuSnapshot:

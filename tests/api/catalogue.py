@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from customers.consents import purpose_save
 from customers.models import Channel, Purpose
+from customers.purposes import purpose_save
 
 
 def consent_catalogue() -> None:

@@ -10,8 +10,9 @@ from pytest_django import DjangoAssertNumQueries
 
 from api.external_ids import external_id_store
 from api.models import ApiKey, ExternalId, Scope
-from customers.consents import ConsentChange, consent_change, suppression_hash
+from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, StaffAccess, Suppression
+from customers.suppression import suppression_hash
 from tests.api.credentials import api_key, key_auth, system
 from tests.factories import agent, customer
 

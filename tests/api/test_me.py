@@ -10,9 +10,10 @@ from django.core import mail
 from django.test import Client
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from customers.consents import ConsentChange, consent_allows, consent_change, purpose_save
+from customers.consents import ConsentChange, consent_allows, consent_change
 from customers.models import ConsentRecord, Purpose, User
 from customers.notifications import notification_create
+from customers.purposes import purpose_save
 from plumbing.models import Event
 from tests.api.credentials import token_auth
 from tests.factories import customer

@@ -103,6 +103,7 @@ def _mail_to(mailoutbox: list[Any], email: str, containing: str) -> Any:
 def test_a_customer_journey_with_the_staff_who_answer(
     live_server: Any, browser: Any, page: Any, mailoutbox: list[Any], screenshot: Any
 ) -> None:
+    """Long because it is one journey: sign-up to answered feedback, read as the people live it."""
     _world()
     email = "journey-customer@example.com"
 

@@ -6,8 +6,9 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from customers.consents import ConsentChange, consent_change, purpose_save
+from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, Purpose, User
+from customers.purposes import purpose_save
 from tests.factories import agent, customer
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ from customers.consents import (
     consent_matrix,
     consent_withdraw_all,
     customers_consenting,
-    purpose_save,
 )
 from customers.gpc import gpc_honour
 from customers.links import consent_confirm_token_read
 from customers.models import Channel, ConsentRecord, Purpose, User
+from customers.purposes import purpose_save
 from plumbing.models import Event
 from tests.factories import customer, privacy_officer
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from customers.consents import ConsentChange, address_suppressed, consent_change, purpose_save
+from customers.consents import ConsentChange, consent_change
 from customers.exports import export_path
 from customers.incidents import incident_customers_add, incident_declare
 from customers.models import (
@@ -26,7 +26,9 @@ from customers.models import (
     Purpose,
     User,
 )
+from customers.purposes import purpose_save
 from customers.requests import data_request_erasure, data_request_export
+from customers.suppression import address_suppressed
 from plumbing.jobs import job_enqueue, jobs_sweep
 from plumbing.models import Event, Job
 from tests.factories import person
