@@ -55,12 +55,8 @@ from trust.models import (
     TrustSettings,
 )
 from trust.outcomes import followup_record_outcome
-from trust.recompute import (
-    recompute_accounts_start,
-    recompute_customer,
-    recompute_send_again,
-    recompute_start,
-)
+from trust.recompute import recompute_customer
+from trust.recompute_runs import recompute_accounts_start, recompute_send_again, recompute_start
 from trust.scoring import NEUTRAL, Rules, band_of, contribution
 from trust.selectors import account_explanation, bands_for, open_follow_ups, score_history, source_url
 

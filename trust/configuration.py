@@ -21,7 +21,7 @@ def trust_settings() -> TrustSettings:
 
 
 def _recompute_later(*, reason: str, rebuild: bool) -> None:
-    from trust.recompute import recompute_start
+    from trust.recompute_runs import recompute_start
 
     recompute_start(key=f"settings:{timezone.now().isoformat()}", reason=reason, rebuild=rebuild)
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 from customers.models import User
 from plumbing.roles import SUPPORT_AGENT
 from trust.accounts import accounts_open_from_ledger
+from trust.daily_stats import daily_stat_backfill
 from trust.models import EventType, FollowUp, LedgerEntry
 from trust.outcomes import followup_record_outcome
-from trust.recompute import daily_stat_backfill, recompute_all
+from trust.recompute import recompute_all
 
 # What each kind of relationship is made of (event type keys, drawn at random).
 PROFILES: dict[str, tuple[int, list[str]]] = {

@@ -28,31 +28,25 @@ the chunk's accounts and recomputes their stored sums and counts from the
 ledger: one aggregate over the chunk's entries joined to the event types,
 grouped by customer and half-life.
 
-Chunks are claimed under a row lock and marked done in their transaction,
-so sending a chunk twice (a retry, a sweep after a lost worker) does its work once,
-and the run's progress (chunks done of all) is visible in the admin. The
-last chunk to finish closes the run and records the day's figures.
+Runs (the fan-out over chunks and its progress) are in :mod:`trust.recompute_runs`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Max, Min, Q, Sum
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from customers.models import User
-from plumbing.jobs import job_enqueue, job_retry
-from plumbing.models import Job
 from trust.announcements import band_changes_announce_set
 from trust.configuration import trust_settings
+from trust.daily_stats import daily_stat_record
 from trust.followups import followups_apply_set
-from trust.models import Account, Band, DailyStat, EventType, RecomputeChunk, RecomputeRun, TrustSettings
-from trust.scoring import Rules, sql_aggregate, sql_band, sql_decay, sql_score
+from trust.models import Account, TrustSettings
+from trust.scoring import Rules, sql_band, sql_decay, sql_score
 from trust.worktables import worktable_ready
 
 CHUNK_SIZE = 50_000  # customer ids per chunk: ~1 M ledger entries at 20 per customer
@@ -125,7 +119,6 @@ def _rebuild(
 ) -> None:
     """Recompute the stored sums and the alarm counts of the chunk's accounts from the ledger."""
     postgres = connection.vendor == "postgresql"
-    ops = connection.ops
     # Lock the accounts first: no booking for them can commit until the sums are rebuilt.
     # (A customer's first booking opens an account that is not in this list and keeps its own sums.)
     cursor.execute(
@@ -150,6 +143,18 @@ def _rebuild(
         [*total_params, window_start, window_start, first_id, last_id],
     )
     worktable_ready(cursor, "trust_tmp_rebuild", "customer_id", "half_life_days")
+    _store_rebuilt_sums(cursor, first_id=first_id, last_id=last_id, now=now)
+    cursor.execute(
+        "CREATE TEMPORARY TABLE trust_tmp_window AS SELECT l.customer_id AS customer_id, "
+        "COALESCE(SUM(r.negatives), 0) AS negatives, MIN(r.oldest) AS oldest "
+        "FROM trust_tmp_locked l LEFT JOIN trust_tmp_rebuild r ON r.customer_id = l.customer_id "
+        "GROUP BY l.customer_id"
+    )
+
+
+def _store_rebuilt_sums(cursor: Any, *, first_id: int, last_id: int, now: datetime) -> None:
+    """Replace the locked accounts' stored sums by the rebuilt ones, where they differ."""
+    ops = connection.ops
     # Write only the sums that differ from the stored ones (rolled to now): after a change of one
     # half-life, the rows of that half-life; after nothing, nothing.
     at = ops.adapt_datetimefield_value(now)
@@ -184,12 +189,6 @@ def _rebuild(
         "AND r.half_life_days = trust_accountdecay.half_life_days)",
         [first_id, last_id],
     )
-    cursor.execute(
-        "CREATE TEMPORARY TABLE trust_tmp_window AS SELECT l.customer_id AS customer_id, "
-        "COALESCE(SUM(r.negatives), 0) AS negatives, MIN(r.oldest) AS oldest "
-        "FROM trust_tmp_locked l LEFT JOIN trust_tmp_rebuild r ON r.customer_id = l.customer_id "
-        "GROUP BY l.customer_id"
-    )
 
 
 def _apply(
@@ -199,6 +198,40 @@ def _apply(
     rules = Rules.of(settings)
     postgres = connection.vendor == "postgresql"
     worktable_ready(cursor, "trust_tmp_window", "customer_id")
+    _changed_accounts(cursor, first_id=first_id, last_id=last_id, only=only, now=now, rules=rules)
+    worktable_ready(cursor, "trust_tmp_changed", "customer_id")
+    if postgres:
+        cursor.execute(
+            "SELECT a.customer_id FROM trust_account a WHERE a.customer_id IN "
+            "(SELECT customer_id FROM trust_tmp_changed) ORDER BY a.customer_id FOR UPDATE"
+        )
+    # A booking that committed meanwhile refreshed its account itself: leave it alone.
+    cursor.execute(
+        "DELETE FROM trust_tmp_changed WHERE NOT EXISTS (SELECT 1 FROM trust_account a "
+        "WHERE a.customer_id = trust_tmp_changed.customer_id "
+        "AND a.entry_count = trust_tmp_changed.entries AND a.score = trust_tmp_changed.prev_score "
+        "AND a.band = trust_tmp_changed.prev_band AND a.negatives = trust_tmp_changed.prev_negatives "
+        "AND a.alarm = trust_tmp_changed.prev_alarm)"
+    )
+    cursor.execute("SELECT COUNT(*) FROM trust_tmp_changed")
+    changed = int(cursor.fetchone()[0])
+    if changed:
+        cursor.execute(
+            "UPDATE trust_account SET score = c.score, band = c.band, negatives = c.negatives, "
+            "alarm = c.alarm, negatives_oldest_at = c.oldest, changed_at = %s FROM trust_tmp_changed c "
+            "WHERE trust_account.customer_id = c.customer_id",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        followups_apply_set(changed_table="trust_tmp_changed", settings=settings, now=now)
+        band_changes_announce_set(changed_table="trust_tmp_changed", now=now)
+    return changed
+
+
+def _changed_accounts(
+    cursor: Any, *, first_id: int, last_id: int, only: str, now: datetime, rules: Rules
+) -> None:
+    """Fill trust_tmp_changed with the chunk's accounts whose score, band or alarm would change."""
+    postgres = connection.vendor == "postgresql"
     decayed, decayed_params = sql_decay(
         connection, amount="d.total", half_life="d.half_life_days", since="d.as_of", now=now
     )
@@ -237,32 +270,6 @@ def _apply(
             last_id,
         ],
     )
-    worktable_ready(cursor, "trust_tmp_changed", "customer_id")
-    if postgres:
-        cursor.execute(
-            "SELECT a.customer_id FROM trust_account a WHERE a.customer_id IN "
-            "(SELECT customer_id FROM trust_tmp_changed) ORDER BY a.customer_id FOR UPDATE"
-        )
-    # A booking that committed meanwhile refreshed its account itself: leave it alone.
-    cursor.execute(
-        "DELETE FROM trust_tmp_changed WHERE NOT EXISTS (SELECT 1 FROM trust_account a "
-        "WHERE a.customer_id = trust_tmp_changed.customer_id "
-        "AND a.entry_count = trust_tmp_changed.entries AND a.score = trust_tmp_changed.prev_score "
-        "AND a.band = trust_tmp_changed.prev_band AND a.negatives = trust_tmp_changed.prev_negatives "
-        "AND a.alarm = trust_tmp_changed.prev_alarm)"
-    )
-    cursor.execute("SELECT COUNT(*) FROM trust_tmp_changed")
-    changed = int(cursor.fetchone()[0])
-    if changed:
-        cursor.execute(
-            "UPDATE trust_account SET score = c.score, band = c.band, negatives = c.negatives, "
-            "alarm = c.alarm, negatives_oldest_at = c.oldest, changed_at = %s FROM trust_tmp_changed c "
-            "WHERE trust_account.customer_id = c.customer_id",
-            [connection.ops.adapt_datetimefield_value(now)],
-        )
-        followups_apply_set(changed_table="trust_tmp_changed", settings=settings, now=now)
-        band_changes_announce_set(changed_table="trust_tmp_changed", now=now)
-    return changed
 
 
 def _drop_temp_tables(cursor: Any) -> None:
@@ -286,221 +293,3 @@ def recompute_customer(*, customer: User, now: datetime | None = None) -> Accoun
     """Rebuild one customer's account from the ledger now ("recompute now"); None without one."""
     recompute_range(first_id=customer.pk, last_id=customer.pk, now=now, rebuild=True)
     return Account.objects.filter(pk=customer.pk).first()
-
-
-# --- Runs: the fan-out and its progress ---------------------------------------------------
-
-
-def recompute_start(
-    *,
-    key: str,
-    reason: str,
-    rebuild: bool = False,
-    requested_by: User | None = None,
-    chunk_size: int = CHUNK_SIZE,
-) -> RecomputeRun:
-    """Record a run with its chunks and enqueue its coordinator (once per ``key``)."""
-    return _run_start(
-        key=key,
-        reason=reason,
-        rebuild=rebuild,
-        requested_by=requested_by,
-        ranges=lambda: recompute_ranges(chunk_size=chunk_size),
-    )[0]
-
-
-def _run_start(
-    *,
-    key: str,
-    reason: str,
-    rebuild: bool,
-    requested_by: User | None,
-    ranges: Callable[[], list[tuple[int, int]]],
-) -> tuple[RecomputeRun, bool]:
-    with transaction.atomic():
-        run, created = RecomputeRun.objects.get_or_create(
-            key=key[:100], defaults={"reason": reason[:200], "rebuild": rebuild, "requested_by": requested_by}
-        )
-        if created:
-            RecomputeChunk.objects.bulk_create(
-                [RecomputeChunk(run=run, first_id=first, last_id=last) for first, last in ranges()]
-            )
-            job_enqueue(task="trust.recompute", args=[run.pk, 0], key=f"trust.recompute:{run.pk}")
-    return run, created
-
-
-def _key_while_pending(base: str, latest: Job | RecomputeRun | None, pending: bool) -> str:
-    """The key of ``latest`` (the newest with ``base``) while it waits, so asking again adds nothing;
-    once it is done, a key after it. Two requests at once compute the same key: one of them wins."""
-    if latest is not None and pending:
-        return latest.key
-    return f"{base}:after:{latest.pk if latest is not None else 0}"
-
-
-def _newest(model: type[Job] | type[RecomputeRun], base: str) -> Any:
-    return model.objects.filter(Q(key=base) | Q(key__startswith=f"{base}:")).order_by("-pk").first()
-
-
-def recompute_accounts_start(*, customer_ids: Sequence[int], requested_by: User) -> tuple[RecomputeRun, bool]:
-    """Rebuild these accounts from the ledger in the background: a run of one chunk per account.
-
-    Asking again for the same accounts while their run is unfinished returns that run
-    (``created`` False) and queues nothing.
-    """
-    ids = sorted(set(customer_ids))
-    base = "accounts:" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
-    latest: RecomputeRun | None = _newest(RecomputeRun, base)
-    return _run_start(
-        key=_key_while_pending(base, latest, latest is not None and latest.finished_at is None),
-        reason=f"{len(ids)} accounts selected in the admin",
-        rebuild=True,
-        requested_by=requested_by,
-        ranges=lambda: [(pk, pk) for pk in ids],
-    )
-
-
-def recompute_send_again(*, run_id: int) -> bool:
-    """Send an unfinished run's open chunks again; False when a send is still waiting (nothing added).
-
-    The chunks whose jobs failed for good are put back in the queue too (the coordinator's
-    fan-out alone would not: each chunk's job has one key for ever).
-    """
-    base = f"trust.recompute:{run_id}"
-    latest: Job | None = _newest(Job, base)
-    key = _key_while_pending(base, latest, latest is not None and latest.state == Job.State.PENDING)
-    if latest is not None and key == latest.key:
-        return False
-    open_chunks = RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).values_list(
-        "pk", flat=True
-    )
-    failed = Job.objects.filter(
-        key__in=[_chunk_job_key(chunk_id) for chunk_id in open_chunks], state=Job.State.FAILED
-    ).values_list("pk", flat=True)
-    with transaction.atomic():
-        for job_id in failed:
-            job_retry(job_id=job_id)
-        job_enqueue(task="trust.recompute", args=[run_id, 0], key=key)
-    return True
-
-
-def _chunk_job_key(chunk_id: int) -> str:
-    return f"trust.recompute-chunk:{chunk_id}"
-
-
-def recompute_fan_out(*, run_id: int, check: int = 0) -> int:
-    """Enqueue one job per unfinished chunk of a run; return how many chunks were open.
-
-    Each chunk is a job of the outbox (one key per chunk), published as its
-    own message, so the workers share the chunks, and a chunk whose message
-    the broker lost (a restarted Redis) or whose worker was killed is sent
-    again by the sweep, like every other job. Safe to repeat: a chunk asked
-    for twice is one job, and a chunk run twice is done once. ``check`` is
-    kept for messages of older runs still in a queue.
-    """
-    open_chunks = list(
-        RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).values_list("pk", flat=True)
-    )
-    if not open_chunks:
-        recompute_finish(run_id=run_id)
-        return 0
-    with transaction.atomic():
-        for chunk_id in open_chunks:
-            job_enqueue(task="trust.recompute_chunk", args=[chunk_id], key=_chunk_job_key(chunk_id))
-    return len(open_chunks)
-
-
-def recompute_chunk_run(*, chunk_id: int) -> bool:
-    """Recompute one chunk unless it is done; close the run if it was the last. True if it ran now."""
-    with transaction.atomic():
-        chunk = (
-            RecomputeChunk.objects.select_for_update()
-            .select_related("run")
-            .filter(pk=chunk_id, done_at__isnull=True)
-            .first()
-        )
-        if chunk is None:
-            return False
-        chunk.changed = recompute_range(
-            first_id=chunk.first_id, last_id=chunk.last_id, rebuild=chunk.run.rebuild
-        )
-        chunk.done_at = timezone.now()
-        chunk.save(update_fields=["changed", "done_at"])
-    recompute_finish(run_id=chunk.run_id)
-    return True
-
-
-def recompute_finish(*, run_id: int) -> bool:
-    """Close a run whose chunks are all done (once) and record today's figures."""
-    if RecomputeChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
-        return False
-    changed = RecomputeChunk.objects.filter(run_id=run_id).aggregate(total=Sum("changed"))["total"] or 0
-    now = timezone.now()
-    if RecomputeRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
-        finished_at=now, changed=changed
-    ):
-        daily_stat_record(day=timezone.localdate(now))
-        return True
-    return False
-
-
-def daily_stat_record(*, day: object) -> DailyStat:
-    """Write the accounts' figures for ``day`` (the dashboard's history)."""
-    figures = Account.objects.aggregate(
-        accounts=Count("pk"),
-        average=Avg("score"),
-        healthy=Count("pk", filter=Q(band=Band.HEALTHY)),
-        watch=Count("pk", filter=Q(band=Band.WATCH)),
-        at_risk=Count("pk", filter=Q(band=Band.AT_RISK)),
-        critical=Count("pk", filter=Q(band=Band.CRITICAL)),
-    )
-    stat, _ = DailyStat.objects.update_or_create(
-        day=day,
-        defaults={
-            "accounts": figures["accounts"],
-            "average_score": float(figures["average"] or 50.0),
-            "healthy": figures["healthy"],
-            "watch": figures["watch"],
-            "at_risk": figures["at_risk"],
-            "critical": figures["critical"],
-        },
-    )
-    return stat
-
-
-def daily_stat_backfill(*, at: datetime) -> DailyStat:
-    """Record the figures of ``at``'s day as the ledger says they were then (demo history).
-
-    Uses today's weights, counts an entry from when it occurred and a
-    reversal from when it was booked. One pass over the ledger per day.
-    """
-    rules = Rules.of(trust_settings())
-    half_lives = dict(EventType.objects.values_list("pk", "half_life_days"))
-    decayed, negatives, aggregate_params = sql_aggregate(
-        connection, half_lives=half_lives, now=at, rules=rules
-    )
-    score, score_params = sql_score(connection, "s.decayed", rules=rules)
-    band, band_params = sql_band("x.score", "x.alarm", rules=rules)
-    moment = connection.ops.adapt_datetimefield_value(at)
-    with connection.cursor() as cursor:
-        per_band = ", ".join(f"SUM(CASE WHEN y.band = '{value}' THEN 1 ELSE 0 END)" for value in Band.values)
-        cursor.execute(
-            f"SELECT COUNT(*), AVG(y.score), {per_band} "  # noqa: S608
-            f"FROM (SELECT x.score AS score, {band} AS band FROM (SELECT {score} AS score, "
-            f"(s.negatives >= %s) AS alarm FROM (SELECT e.customer_id, {decayed} AS decayed, "
-            f"{negatives} AS negatives FROM trust_ledgerentry e WHERE e.occurred_at <= %s "
-            "AND (e.reversal_of_id IS NULL OR e.booked_at <= %s) GROUP BY e.customer_id) s) x) y",
-            [*band_params, *score_params, rules.alarm_negatives, *aggregate_params, moment, moment],
-        )
-        accounts, average, healthy, watch, at_risk, critical = cursor.fetchone()
-    stat, _ = DailyStat.objects.update_or_create(
-        day=timezone.localdate(at),
-        defaults={
-            "accounts": accounts or 0,
-            "average_score": float(average or 50.0),
-            "healthy": healthy or 0,
-            "watch": watch or 0,
-            "at_risk": at_risk or 0,
-            "critical": critical or 0,
-        },
-    )
-    return stat

@@ -6,26 +6,26 @@ from celery import shared_task
 from django.utils import timezone
 
 from plumbing.jobs import job_enqueue
-from trust import care_mail, inactivity, recompute
+from trust import care_mail, inactivity, recompute_runs
 from trust.configuration import trust_settings
 
 
 @shared_task(name="trust.recompute")
 def recompute_run(run_id: int, check: int = 0) -> int:
     """Fan a recompute run out to the workers (sends what is unfinished)."""
-    return recompute.recompute_fan_out(run_id=run_id, check=check)
+    return recompute_runs.recompute_fan_out(run_id=run_id, check=check)
 
 
 @shared_task(name="trust.recompute_chunk")
 def recompute_chunk(chunk_id: int) -> bool:
     """Recompute one id-range chunk of a run (a no-op when done)."""
-    return recompute.recompute_chunk_run(chunk_id=chunk_id)
+    return recompute_runs.recompute_chunk_run(chunk_id=chunk_id)
 
 
 @shared_task(name="trust.recompute_nightly", expires=3600)
 def recompute_nightly() -> int:
     """Start tonight's recompute (once per day, however often beat fires)."""
-    run = recompute.recompute_start(key=f"nightly:{timezone.localdate().isoformat()}", reason="nightly")
+    run = recompute_runs.recompute_start(key=f"nightly:{timezone.localdate().isoformat()}", reason="nightly")
     return run.pk
 
 

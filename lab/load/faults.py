@@ -67,7 +67,7 @@ def _kill_and_restart(stack: Stack, node: str, options: Options) -> None:
 def faults_run(*, stack: Stack, options: Options, database: dict[str, Any], say: Say) -> list[str]:
     """Inject the faults while the load runs; return what was done, for the report."""
     from plumbing.jobs import job_enqueue
-    from trust.recompute import recompute_start
+    from trust.recompute_runs import recompute_start
 
     events: list[str] = []
 

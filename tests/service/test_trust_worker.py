@@ -17,7 +17,7 @@ from tests.service.trust_world import trust_world_create
 from trust.accounts import entry_facts
 from trust.ledger import ledger_book
 from trust.models import Account, Band, FollowUp, LedgerEntry, RecomputeChunk, RecomputeRun
-from trust.recompute import recompute_start
+from trust.recompute_runs import recompute_start
 from trust.scoring import Rules, score_entries
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
