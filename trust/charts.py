@@ -74,33 +74,26 @@ def _band_backgrounds(rules: Rules) -> list[SafeString]:
     return parts
 
 
-def line_chart(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    points: Sequence[tuple[str, float]],
-    rules: Rules | None = None,
-    top: float = 100.0,
-) -> SafeString:
-    """A line over labelled points (oldest first), optionally over the band thresholds."""
-    parts: list[str] = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="trust-chart" viewBox="0 0 {} {}" '
-            'width="100%" role="img" aria-labelledby="{}-title {}-desc">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            WIDTH,
-            HEIGHT,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        )
-    ]
-    if rules is not None:
-        parts += _band_backgrounds(rules)
+def _svg_open(chart_id: str, title: str, description: str, width: int, height: int) -> str:
+    """The chart's <svg> with its accessible title and description."""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="trust-chart" viewBox="0 0 {} {}" '
+        'width="100%" role="img" aria-labelledby="{}-title {}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        width,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+    )
+
+
+def _y_ticks(top: float) -> list[str]:
+    """Grid lines and labels at 0, half and the top of the scale."""
+    parts: list[str] = []
     for tick in (0, top / 2, top):
         y = _y(tick, top)
         parts.append(
@@ -117,6 +110,23 @@ def line_chart(
                 f"{tick:g}",
             )
         )
+    return parts
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    points: Sequence[tuple[str, float]],
+    rules: Rules | None = None,
+    top: float = 100.0,
+) -> SafeString:
+    """A line over labelled points (oldest first), optionally over the band thresholds."""
+    parts: list[str] = [_svg_open(chart_id, title, description, WIDTH, HEIGHT)]
+    if rules is not None:
+        parts += _band_backgrounds(rules)
+    parts += _y_ticks(top)
     count = len(points)
     coordinates = [(_x(i, count), _y(value, top)) for i, (_, value) in enumerate(points)]
     if count > 1:
@@ -161,21 +171,7 @@ def bar_chart(
     row, label_width, width = 28, 110, WIDTH
     height = row * len(bars) + 8
     largest = max((value for _, _, value in bars), default=0) or 1
-    parts: list[str] = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="trust-chart" viewBox="0 0 {} {}" '
-            'width="100%" role="img" aria-labelledby="{}-title {}-desc">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            width,
-            height,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        )
-    ]
+    parts: list[str] = [_svg_open(chart_id, title, description, width, height)]
     for index, (label, band, value) in enumerate(bars):
         y = 4 + index * row
         length = (width - label_width - 70) * value / largest
