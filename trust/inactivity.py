@@ -10,6 +10,7 @@ workers) books nothing twice, and a touchpoint starts the count afresh.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -48,6 +49,45 @@ def inactivity_book(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE
     )
 
 
+# A customer (not staff), still active: with the parameters False, False, True.
+CUSTOMER = "u.is_staff = %s AND u.is_superuser = %s AND u.is_active = %s"
+
+
+def _open_neutral_accounts(
+    cursor: Any, *, first_id: int, last_id: int, cutoff: Any, settings: TrustSettings
+) -> None:
+    """Give customers of the range who joined before ``cutoff`` and have no account a neutral one."""
+    neutral_band = band_of(NEUTRAL, alarm=False, rules=Rules.of(settings))
+    cursor.execute(
+        "INSERT INTO trust_account (customer_id, balance, entry_count, score, band, negatives, alarm, "  # noqa: S608 (fixed fragments, values are parameters)
+        "care_mail_key) SELECT u.id, 0, 0, %s, %s, 0, %s, '' FROM customers_user u "
+        f"WHERE u.id BETWEEN %s AND %s AND {CUSTOMER} AND u.date_joined < %s "
+        "AND NOT EXISTS (SELECT 1 FROM trust_account a WHERE a.customer_id = u.id) "
+        "ON CONFLICT (customer_id) DO NOTHING",
+        [NEUTRAL, neutral_band.value, False, first_id, last_id, False, False, True, cutoff],
+    )
+
+
+def _charge_silent(cursor: Any, *, kind: EventType, at: Any) -> int:
+    """Book one withdrawal per row of trust_tmp_silent and add it to the balances; return how many."""
+    cursor.execute(
+        "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
+        "booked_at, key, source, note) SELECT s.customer_id, %s, %s, %s, %s, %s, s.key, '', '' "
+        "FROM trust_tmp_silent s WHERE 1 = 1 ON CONFLICT (key) DO NOTHING",
+        [kind.pk, kind.points, 1 if kind.points < 0 and kind.counts_for_alarm else 0, at, at],
+    )
+    cursor.execute("CREATE TEMPORARY TABLE trust_tmp_booked AS SELECT customer_id FROM trust_tmp_silent")
+    cursor.execute("SELECT COUNT(*) FROM trust_tmp_booked")
+    booked = int(cursor.fetchone()[0])
+    if booked:
+        cursor.execute(
+            "UPDATE trust_account SET balance = balance + %s, entry_count = entry_count + 1 "
+            "WHERE customer_id IN (SELECT customer_id FROM trust_tmp_booked)",
+            [kind.points],
+        )
+    return booked
+
+
 def inactivity_book_range(
     *, first_id: int, last_id: int, kind: EventType, settings: TrustSettings, now: datetime
 ) -> int:
@@ -56,26 +96,16 @@ def inactivity_book_range(
     at = ops.adapt_datetimefield_value(now)
     cutoff = ops.adapt_datetimefield_value(now - timedelta(days=settings.inactivity_days))
     period_seconds = settings.inactivity_days * 86400
-    neutral_band = band_of(NEUTRAL, alarm=False, rules=Rules.of(settings))
-    customer = "u.is_staff = %s AND u.is_superuser = %s AND u.is_active = %s"
     customer_params = [False, False, True]
     since = "COALESCE(a.last_touch_at, u.date_joined)"
-    booked = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for table in ("trust_tmp_silent", "trust_tmp_booked"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         # Silent customers who never had an entry get their (neutral) account first.
-        cursor.execute(
-            "INSERT INTO trust_account (customer_id, balance, entry_count, score, band, negatives, alarm, "  # noqa: S608 (fixed fragments, values are parameters)
-            "care_mail_key) SELECT u.id, 0, 0, %s, %s, 0, %s, '' FROM customers_user u "
-            f"WHERE u.id BETWEEN %s AND %s AND {customer} AND u.date_joined < %s "
-            "AND NOT EXISTS (SELECT 1 FROM trust_account a WHERE a.customer_id = u.id) "
-            "ON CONFLICT (customer_id) DO NOTHING",
-            [NEUTRAL, neutral_band.value, False, first_id, last_id, *customer_params, cutoff],
-        )
+        _open_neutral_accounts(cursor, first_id=first_id, last_id=last_id, cutoff=cutoff, settings=settings)
         silent = (
             "FROM trust_account a JOIN customers_user u ON u.id = a.customer_id "
-            f"WHERE a.customer_id BETWEEN %s AND %s AND {customer} AND {since} < %s"
+            f"WHERE a.customer_id BETWEEN %s AND %s AND {CUSTOMER} AND {since} < %s"
         )
         silent_params = [first_id, last_id, *customer_params, cutoff]
         if connection.vendor == "postgresql":
@@ -95,21 +125,8 @@ def inactivity_book_range(
             "DELETE FROM trust_tmp_silent WHERE EXISTS "
             "(SELECT 1 FROM trust_ledgerentry e WHERE e.key = trust_tmp_silent.key)"
         )
-        cursor.execute(
-            "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
-            "booked_at, key, source, note) SELECT s.customer_id, %s, %s, %s, %s, %s, s.key, '', '' "
-            "FROM trust_tmp_silent s WHERE 1 = 1 ON CONFLICT (key) DO NOTHING",
-            [kind.pk, kind.points, 1 if kind.points < 0 and kind.counts_for_alarm else 0, at, at],
-        )
-        cursor.execute("CREATE TEMPORARY TABLE trust_tmp_booked AS SELECT customer_id FROM trust_tmp_silent")
-        cursor.execute("SELECT COUNT(*) FROM trust_tmp_booked")
-        booked = int(cursor.fetchone()[0])
+        booked = _charge_silent(cursor, kind=kind, at=at)
         if booked:
-            cursor.execute(
-                "UPDATE trust_account SET balance = balance + %s, entry_count = entry_count + 1 "
-                "WHERE customer_id IN (SELECT customer_id FROM trust_tmp_booked)",
-                [kind.points],
-            )
             # The stored sums and alarm counts of whom it charged, from their ledgers.
             recompute_range(
                 first_id=first_id,
