@@ -240,6 +240,7 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Rate limits live in the cache, so every process must share it: Redis in
 # production, files under var/ for the embedded default.
 _cache_url = env_str("CACHE_URL")
+_DJANGO_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 if _cache_url is None:
     CACHES = {
         "default": {
@@ -252,7 +253,10 @@ else:
         CACHES = {"default": environ.Env.cache_url_config(_cache_url)}
     except Exception as exc:
         raise ImproperlyConfigured(f"CACHE_URL is not a valid cache URL: {exc}") from None
-    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # django-environ names django-redis for redis:// once that is installed; the portal
+    # keeps Django's own client, with options spelt as Django's expects them.
+    if CACHES["default"]["BACKEND"] in {_DJANGO_REDIS_CACHE, "django_redis.cache.RedisCache"}:
+        CACHES = {"default": environ.Env.cache_url_config(_cache_url, backend=_DJANGO_REDIS_CACHE)}
         # While Redis is unreachable, answer like an empty cache instead of failing the request.
         CACHES["default"]["BACKEND"] = "portal.cache_backends.FailSoftRedisCache"
 

@@ -126,3 +126,25 @@ def test_production_settings_pass_the_deployment_checklist_without_a_warning() -
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "options"),
+    [
+        ("redis://redis.internal:6379/1", "{}"),
+        ("redis://redis.internal:6379/1?socket_timeout=2", "{'socket_timeout': 2}"),
+    ],
+)
+def test_a_redis_cache_url_selects_the_fail_soft_backend(cache_url: str, options: str) -> None:
+    # django-environ names django-redis for redis:// once that package is installed.
+    show = (
+        "from django.conf import settings; c = settings.CACHES['default'];"
+        " print(c['BACKEND'], c['LOCATION'], c.get('OPTIONS', {}))"
+    )
+    result = _manage("shell", "--no-imports", "-c", show, env=_production_env(CACHE_URL=cache_url))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(None, 2) == [
+        "portal.cache_backends.FailSoftRedisCache",
+        "redis://redis.internal:6379/1",
+        options + "\n",
+    ]
