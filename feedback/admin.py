@@ -133,9 +133,8 @@ class ThreadAgentForm(forms.ModelForm):  # type: ignore[type-arg]
         return _staff_text(self.cleaned_data.get("note", ""))
 
 
-@admin.register(Thread)
 class ThreadAdmin(RefusableSaveAdmin[Thread]):
-    """The support agents' inbox: overdue threads first."""
+    """The support agents' inbox: overdue threads first; ``desk.admin`` registers it with the trust band."""
 
     form = ThreadAgentForm
     refusals = (FeedbackRefused,)

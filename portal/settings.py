@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "feedback",
     "trust",
     "api",
+    "desk",
     "lab",
     "django.contrib.admin",
     "django.contrib.auth",

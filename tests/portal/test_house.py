@@ -17,10 +17,8 @@ REASON = "Long because"
 # What is still over the limits (issue 15, open), at its size when the rule came in: each may
 # only shrink, and nothing may join the list.
 KNOWN_MODULES = {
-    "customers/admin.py": 543,
     "feedback/admin.py": 487,
     "trust/ledger.py": 412,
-    "trust/admin.py": 757,
     "tests/trust/test_trust_admin.py": 442,
 }
 KNOWN_FUNCTIONS = {

@@ -93,7 +93,18 @@ def test_every_translatable_string_in_the_code_is_in_the_german_catalogue(tmp_pa
         if os.environ.get("PORTAL_REQUIRE_SERVICES") == "1":
             pytest.fail("GNU gettext is needed to extract the strings (apt-get install gettext)")
         pytest.skip("GNU gettext is not installed (apt-get install gettext)")
-    for name in ("portal", "plumbing", "customers", "feedback", "trust", "api", "lab", "templates", "locale"):
+    for name in (
+        "portal",
+        "plumbing",
+        "customers",
+        "feedback",
+        "trust",
+        "api",
+        "desk",
+        "lab",
+        "templates",
+        "locale",
+    ):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     env = {**os.environ, "DEBUG": "1", "PORTAL_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": ""}

@@ -62,7 +62,7 @@ def test_the_walk_finds_every_changelist_and_the_custom_admin_views() -> None:
     assert set(_changelists()) <= set(urls)
     assert "/admin/trust/dashboard/" in urls
     assert "/admin/trust/recomputerun/start/" in urls
-    assert reverse("admin:trust_customer_action", args=[1, "goodwill"]) in urls
+    assert reverse("admin:trust_customer_goodwill", args=[1]) in urls
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

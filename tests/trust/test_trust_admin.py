@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-import trust.admin
+import trust.admin.followups
 from customers.models import User
 from plumbing.models import Job
 from tests.factories import agent, customer, privacy_officer, staff
@@ -363,7 +363,7 @@ def test_a_follow_up_closed_meanwhile_rolls_the_whole_save_back_and_says_so(
         FollowUp.objects.filter(pk=kwargs["followup_id"]).update(status="closed")
         return followup_record_outcome(**kwargs)
 
-    monkeypatch.setattr(trust.admin, "followup_record_outcome", closed_meanwhile)
+    monkeypatch.setattr(trust.admin.followups, "followup_record_outcome", closed_meanwhile)
 
     response = client.post(f"/admin/trust/followup/{follow_up.pk}/change/", _outcome_form(alex), follow=True)
 
