@@ -1,8 +1,8 @@
 """The support agents' side: the feedback inbox, the idea board's moderation, and the settings.
 
 Thin: every change goes through the same services as the customer's pages.
-``ThreadAdmin`` is the inbox; other apps may extend it by subclassing it
-(its ``list_display`` is a plain list).
+``ThreadAdmin`` is the inbox; ``desk.admin`` registers it with what other apps add to it
+(its ``list_display`` is a plain list). Opening a thread goes to the customer's staff-access log.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from customers.access import staff_access_record
+from customers.admin.access_log import LogsStaffAccess
 from customers.models import User
 from feedback.ideas import idea_create_by_staff, idea_publish, idea_staff_update
 from feedback.models import (
@@ -40,7 +40,7 @@ from feedback.models import (
 from feedback.refusals import FeedbackRefused
 from feedback.texts import text_clean
 from feedback.threads import conversation_of, inbox, thread_agent_update, thread_assign
-from plumbing.admin import ReadOnlyAdmin, RefusableSaveAdmin
+from plumbing.admin import OverdueFilter, ReadOnlyAdmin, RefusableSaveAdmin
 from plumbing.roles import SUPPORT_AGENT
 
 ADMIN_CSS = {"all": ["feedback/admin.css"]}
@@ -72,21 +72,6 @@ class AssignedAgentFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to__isnull=True)
         if value and value.isdigit():
             return queryset.filter(assigned_to=int(value))
-        return queryset
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", gettext("overdue")), ("no", gettext("not overdue"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(is_overdue=True)
-        if self.value() == "no":
-            return queryset.filter(is_overdue=False)
         return queryset
 
 
@@ -133,9 +118,10 @@ class ThreadAgentForm(forms.ModelForm):  # type: ignore[type-arg]
         return _staff_text(self.cleaned_data.get("note", ""))
 
 
-class ThreadAdmin(RefusableSaveAdmin[Thread]):
+class ThreadAdmin(LogsStaffAccess, RefusableSaveAdmin[Thread]):
     """The support agents' inbox: overdue threads first; ``desk.admin`` registers it with the trust band."""
 
+    access_view = "admin:feedback_thread"
     form = ThreadAgentForm
     refusals = (FeedbackRefused,)
     list_display = [
@@ -271,24 +257,6 @@ class ThreadAdmin(RefusableSaveAdmin[Thread]):
             reply=form.cleaned_data.get("reply", ""),
             note=form.cleaned_data.get("note", ""),
         )
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """Open a thread, and write it to the customer's staff-access log."""
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and object_id.isdigit():
-            thread = Thread.objects.select_related("customer").filter(pk=object_id).first()
-            if thread is not None and thread.customer is not None:
-                assert isinstance(request.user, User)
-                staff_access_record(
-                    staff=request.user, customer=thread.customer, view="admin:feedback_thread"
-                )
-        return response
 
     @admin.action(description=_("Assign the selected threads to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,11 +315,6 @@ def reply_notify(*, message_id: int) -> None:
     )
 
 
-def overdue_condition(now: datetime) -> Q:
-    """Threads still waiting for their first answer after the promised time."""
-    return Q(first_reply_at__isnull=True, due_at__lt=now, status__in=Thread.OPEN_STATUSES)
-
-
 def threads_of(*, customer: User) -> QuerySet[Thread]:
     """The customer's threads, most recent activity first, ready for a list."""
     survey_open = Survey.objects.filter(
@@ -350,6 +345,6 @@ def inbox(*, now: datetime | None = None) -> QuerySet[Thread]:
     """All threads for the agents' inbox, annotated with whether each is overdue."""
     return Thread.objects.annotate(
         is_overdue=Case(
-            When(overdue_condition(now or timezone.now()), then=Value(True)), default=Value(False)
+            When(Thread.overdue_condition(now or timezone.now()), then=Value(True)), default=Value(False)
         )
     )

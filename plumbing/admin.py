@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,6 +34,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 M = TypeVar("M", bound=Model)
 _REFUSED = "_portal_save_refused"
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Overdue or not: still open past its deadline, as the model says in ``overdue_condition(now)``."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("overdue")), ("no", _("not overdue"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() not in ("yes", "no"):
+            return queryset
+        overdue = queryset.model.overdue_condition(timezone.now())
+        return queryset.filter(overdue) if self.value() == "yes" else queryset.exclude(overdue)
 
 
 class RefusableSaveAdmin(admin.ModelAdmin[M]):

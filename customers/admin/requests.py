@@ -6,10 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Value, When
 from django.db.models.functions import Now
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.admin.access_log import LogsStaffAccess
@@ -17,23 +16,7 @@ from customers.models import (
     DataRequest,
 )
 from customers.requests import DataRequestRefused, data_request_extend
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("deadline")
-    parameter_name = "overdue"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", str(_("overdue"))), ("no", str(_("not overdue")))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        overdue = Q(status__in=DataRequest.OPEN, due_at__lt=timezone.now())
-        if self.value() == "yes":
-            return queryset.filter(overdue)
-        if self.value() == "no":
-            return queryset.exclude(overdue)
-        return queryset
-
+from plumbing.admin import OverdueFilter
 
 DATA_REQUEST_FIELDS: tuple[str, ...] = (
     "kind",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -83,6 +85,11 @@ class DataRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+    @classmethod
+    def overdue_condition(cls, now: datetime) -> Q:
+        """Requests still open after their legal deadline."""
+        return Q(status__in=cls.OPEN, due_at__lt=now)
 
     @property
     def on_time(self) -> bool | None:

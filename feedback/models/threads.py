@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -103,6 +104,11 @@ class Thread(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @classmethod
+    def overdue_condition(cls, now: datetime) -> Q:
+        """Threads still waiting for their first answer after the promised time."""
+        return Q(first_reply_at__isnull=True, due_at__lt=now, status__in=cls.OPEN_STATUSES)
 
 
 class Message(models.Model):

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from plumbing.admin import RefusableSaveAdmin
+from plumbing.admin import OverdueFilter, RefusableSaveAdmin
 from trust.accounts import BookingRefused
 from trust.admin.display import acting_staff, band_pill
 from trust.followups import followup_update, followups_assign
@@ -43,21 +43,20 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class DueFilter(OverdueFilter):
+    """Overdue, not overdue, or due later today."""
+
     title = _("due")
-    parameter_name = "due"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("overdue", _("overdue")), ("today", _("due today"))]
+        return [*super().lookups(request, model_admin), ("today", _("due today"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() != "today":
+            return super().queryset(request, queryset)
         now = timezone.now()
-        if self.value() == "overdue":
-            return queryset.filter(status=FollowUp.Status.OPEN, due_at__lt=now)
-        if self.value() == "today":
-            end = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-            return queryset.filter(status=FollowUp.Status.OPEN, due_at__gte=now, due_at__lte=end)
-        return queryset
+        end = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+        return queryset.filter(status=FollowUp.Status.OPEN, due_at__gte=now, due_at__lte=end)
 
 
 @admin.register(FollowUp)
@@ -67,7 +66,7 @@ class FollowUpAdmin(RefusableSaveAdmin[FollowUp]):
     form = FollowUpForm
     refusals = (BookingRefused,)
     list_display = ["due", "customer", "reason", "band_pill", "suggested_action", "assigned_to", "status"]
-    list_filter = ["status", OverdueFilter, AssignedFilter, "reason", "band", "mail_state"]
+    list_filter = ["status", DueFilter, AssignedFilter, "reason", "band", "mail_state"]
     search_fields = ["customer__email", "customer__full_name"]
     list_select_related = ["customer", "assigned_to"]
     actions = ["assign_to_me"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,3 +109,8 @@ class FollowUp(models.Model):
     @property
     def overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_at < timezone.now()
+
+    @classmethod
+    def overdue_condition(cls, now: datetime) -> Q:
+        """Follow-ups still open after they were due."""
+        return Q(status=cls.Status.OPEN, due_at__lt=now)
