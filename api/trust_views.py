@@ -37,6 +37,7 @@ from api.trust_serializers import (
     TrustEventSerializer,
 )
 from customers.access import system_access_record
+from plumbing.sources import source_of
 from trust.ledger import Booking, BookingRequest, BookingsRefused, ledger_book, ledger_book_many
 from trust.models import Account, FollowUp
 from trust.outcomes import followup_record_outcome
@@ -71,7 +72,7 @@ def _request_of(system: System, customer_id: int, item: dict[str, Any]) -> Booki
         event_type=item["event_type"],
         key=f"api:{system.pk}:{item['reference']}",
         occurred_at=item.get("occurred_at"),
-        source=f"api.system:{system.pk}",
+        source=source_of(system),
         note=item.get("note", ""),
     )
 

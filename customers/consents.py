@@ -332,7 +332,7 @@ def consent_announce(record: ConsentRecord) -> None:
         else EventName.CONSENT_WITHDRAWN,
         customer_id=record.customer_id,
         key=f"consent:{record.pk}",
-        source=f"customers.consentrecord:{record.pk}",
+        about=record,
         payload={"purpose": record.purpose.key, "channel": record.channel.key, "source": record.source},
         occurred_at=record.created_at,
     )

@@ -123,7 +123,7 @@ def export_build(*, request_id: int) -> bool:
             name=EventName.EXPORT_DELIVERED,
             customer_id=customer.pk,
             key=f"data_request:{request.pk}:delivered",
-            source=f"customers.datarequest:{request.pk}",
+            about=request,
             payload={"request_id": request.pk, "on_time": bool(request.on_time)},
             occurred_at=now,
         )

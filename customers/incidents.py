@@ -71,7 +71,7 @@ def _announce(incident: Incident, notices: Iterable[IncidentNotice]) -> None:
             name=EventName.INCIDENT_AFFECTED,
             customer_id=notice.customer_id,
             key=f"incident:{incident.pk}:affected:{notice.customer_id}",
-            source=f"customers.incident:{incident.pk}",
+            about=incident,
             payload={"incident_id": incident.pk},
             occurred_at=incident.declared_at,
         )
@@ -190,7 +190,8 @@ def incident_acknowledge(*, customer: User, notice_id: int) -> bool:
             name=EventName.INCIDENT_ACKNOWLEDGED,
             customer_id=customer.pk,
             key=f"incident:{notice.incident_id}:acknowledged:{customer.pk}",
-            source=f"customers.incident:{notice.incident_id}",
+            about=Incident,
+            about_id=notice.incident_id,
             payload={"incident_id": notice.incident_id},
             occurred_at=now,
         )

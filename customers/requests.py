@@ -121,7 +121,7 @@ def data_request_erasure(*, customer: User) -> DataRequest:
             name=EventName.ERASURE_REQUESTED,
             customer_id=customer.pk,
             key=f"data_request:{request.pk}:erasure_requested",
-            source=f"customers.datarequest:{request.pk}",
+            about=request,
             payload={"request_id": request.pk},
             occurred_at=now,
         )
@@ -211,7 +211,7 @@ def data_requests_flag_overdue() -> int:
                 name=EventName.DATA_REQUEST_OVERDUE,
                 customer_id=request.customer_id,
                 key=f"data_request:{request.pk}:overdue:{request.due_at:%Y%m%d}",
-                source=f"customers.datarequest:{request.pk}",
+                about=request,
                 payload={"request_id": request.pk, "kind": request.kind},
                 occurred_at=now,
             )

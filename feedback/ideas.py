@@ -120,7 +120,7 @@ def idea_vote(*, idea_id: int, customer: User, vote: bool, now: datetime | None 
                 name=EventName.IDEA_VOTED,
                 customer_id=customer.pk,
                 key=f"feedback.idea:{idea.pk}:voted:{customer.pk}",
-                source=f"feedback.idea:{idea.pk}",
+                about=idea,
                 payload={"idea_id": idea.pk},
                 occurred_at=now,
             )
@@ -304,7 +304,7 @@ def idea_status_notify(*, idea_id: int, change: int) -> int:
                         (customer_id, f"feedback.idea:{idea.pk}:shipped:{customer_id}", {"idea_id": idea.pk})
                         for customer_id in sorted(voters)
                     ],
-                    source=f"feedback.idea:{idea.pk}",
+                    about=idea,
                     occurred_at=idea.status_changed_at or timezone.now(),
                 )
         for person in batch:

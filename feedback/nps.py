@@ -116,7 +116,7 @@ def nps_answer(
                 name=EventName.NPS_ANSWERED,
                 customer_id=survey.customer_id,
                 key=f"feedback.nps:{survey.pk}:answered",
-                source=f"feedback.nps:{survey.pk}",
+                about=survey,
                 payload={"response_id": survey.pk, "score": score},
                 occurred_at=now,
             )

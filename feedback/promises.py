@@ -48,7 +48,7 @@ def _promise_event(thread: Thread, outcome: str, at: datetime, customer_id: int)
         customer_id=customer_id,
         key=f"feedback.thread:{thread.pk}:promise_{outcome}",
         payload={"thread_id": thread.pk, "due_at": thread.due_at.isoformat(), "days": thread.promise_days},
-        source=f"feedback.thread:{thread.pk}",
+        about_id=thread.pk,
         occurred_at=at,
     )
 
@@ -57,7 +57,15 @@ def _announce(thread: Thread, outcome: str, at: datetime) -> None:
     name = EventName.PROMISE_KEPT if outcome == Thread.Promise.KEPT else EventName.PROMISE_BROKEN
     if thread.customer_id is None:
         return
-    event_publish(name=name, **_promise_event(thread, outcome, at, thread.customer_id)._asdict())
+    event = _promise_event(thread, outcome, at, thread.customer_id)
+    event_publish(
+        name=name,
+        customer_id=event.customer_id,
+        key=event.key,
+        payload=event.payload,
+        about=thread,
+        occurred_at=event.occurred_at,
+    )
 
 
 def promise_settle_on_reply(*, thread: Thread, replied_at: datetime) -> str | None:
@@ -109,6 +117,7 @@ def promises_check(*, now: datetime | None = None, limit: int = 2000) -> int:
         )
         events_publish_many(
             name=EventName.PROMISE_BROKEN,
+            about=Thread,
             events=[
                 _promise_event(thread, Thread.Promise.BROKEN, thread.due_at, thread.customer_id)
                 for thread in broken

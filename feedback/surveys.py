@@ -163,7 +163,7 @@ def survey_answer(
                 name=EventName.SURVEY_ANSWERED,
                 customer_id=survey.customer_id,
                 key=f"feedback.survey:{survey.pk}:answered",
-                source=f"feedback.survey:{survey.pk}",
+                about=survey,
                 payload={
                     "survey_id": survey.pk,
                     "thread_id": survey.thread_id,

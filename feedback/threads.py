@@ -48,7 +48,7 @@ def _publish(thread: Thread, name: str, key: str, at: datetime, **payload: objec
         name=name,
         customer_id=thread.customer_id,
         key=f"feedback.thread:{thread.pk}:{key}",
-        source=f"feedback.thread:{thread.pk}",
+        about=thread,
         payload={"thread_id": thread.pk, **payload},
         occurred_at=at,
     )

@@ -19,10 +19,12 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db import models, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from plumbing.jobs import job_enqueue, job_send
 from plumbing.models import Event, Job
+from plumbing.sources import source_of
 
 logger = logging.getLogger(__name__)
 
@@ -59,14 +61,49 @@ class EventName(models.TextChoices):
     TRUST_FOLLOWUP_CREATED = "trust.followup_created"  # followup_id, reason
 
 
+# What each event is about: the model its source names, whose admin page the ledger links to.
+ABOUT: dict[str, str] = {
+    EventName.CONSENT_GRANTED: "customers.consentrecord",
+    EventName.CONSENT_WITHDRAWN: "customers.consentrecord",
+    EventName.EXPORT_DELIVERED: "customers.datarequest",
+    EventName.ERASURE_REQUESTED: "customers.datarequest",
+    EventName.DATA_REQUEST_OVERDUE: "customers.datarequest",
+    EventName.INCIDENT_AFFECTED: "customers.incident",
+    EventName.INCIDENT_ACKNOWLEDGED: "customers.incident",
+    EventName.FEEDBACK_RECEIVED: "feedback.thread",
+    EventName.FEEDBACK_FIRST_REPLY: "feedback.thread",
+    EventName.PROMISE_KEPT: "feedback.thread",
+    EventName.PROMISE_BROKEN: "feedback.thread",
+    EventName.FEEDBACK_RESOLVED: "feedback.thread",
+    EventName.FEEDBACK_REOPENED: "feedback.thread",
+    EventName.SURVEY_ANSWERED: "feedback.survey",
+    EventName.NPS_ANSWERED: "feedback.npssurvey",
+    EventName.IDEA_VOTED: "feedback.idea",
+    EventName.IDEA_SHIPPED: "feedback.idea",
+    EventName.TRUST_BAND_CHANGED: "trust.account",
+    EventName.TRUST_FOLLOWUP_CREATED: "trust.followup",
+}
+
+
 class NewEvent(NamedTuple):
-    """One event of a set-based publish; its source and time default to the call's."""
+    """One event of a set-based publish: ``about_id`` is the pk of the row of the call's ``about``
+    model it is about (the call's record if None); its time defaults to the call's."""
 
     customer_id: int
     key: str
     payload: dict[str, Any]
-    source: str | None = None
+    about_id: int | None = None
     occurred_at: datetime | None = None
+
+
+def _source(name: str, about: Model | type[Model] | None, pk: int | None = None) -> str:
+    """The source of an event called ``name`` about ``about``: refused if the catalogue says otherwise."""
+    if about is None:
+        return ""
+    expected = ABOUT.get(name)
+    if expected is not None and about._meta.label_lower != expected:
+        raise ValueError(f"{name} is about {expected}, not {about._meta.label_lower}")
+    return source_of(about, pk)
 
 
 def event_subscribe(name: str, subscriber: Subscriber) -> None:
@@ -81,13 +118,17 @@ def event_publish(
     customer_id: int,
     key: str,
     payload: dict[str, Any] | None = None,
-    source: str = "",
+    about: Model | type[Model] | None = None,
+    about_id: int | None = None,
     occurred_at: datetime | None = None,
 ) -> Event:
     """Record a domain event in the current transaction and dispatch it after commit.
 
     ``key`` identifies the fact (e.g. ``"feedback.thread:42:resolved:1"``):
     publishing the same key again returns the first event and does nothing.
+    ``about`` is the record the event is about (the model :data:`ABOUT` names),
+    or that model with ``about_id``; its source, ``app_label.model_name:pk``,
+    is derived from it.
     """
     event, created = Event.objects.get_or_create(
         key=key,
@@ -95,7 +136,7 @@ def event_publish(
             "name": name,
             "customer_id": customer_id,
             "payload": payload or {},
-            "source": source,
+            "source": _source(name, about, about_id),
             "occurred_at": occurred_at or timezone.now(),
         },
     )
@@ -114,13 +155,14 @@ def events_publish_many(
     *,
     name: str,
     events: Sequence[tuple[int, str, dict[str, Any]] | NewEvent],
-    source: str = "",
+    about: Model | type[Model] | None = None,
     occurred_at: datetime | None = None,
 ) -> int:
     """Record many events of one kind at once (set-based writers); return how many are new.
 
     ``events`` holds (customer_id, key, payload) triples, or :class:`NewEvent`
-    rows where an event has a source or time of its own. Like
+    rows where an event is about a row of its own (``about`` is then the model) or
+    has a time of its own. Like
     :func:`event_publish`, a key published before is left alone; the new
     events are dispatched by one job per ``_PER_JOB`` of them, published after
     the commit (a recompute that moves 20,000 accounts to another band makes
@@ -138,7 +180,7 @@ def events_publish_many(
                 customer_id=e.customer_id,
                 key=e.key,
                 payload=e.payload,
-                source=source if e.source is None else e.source,
+                source=_source(name, about, e.about_id),
                 occurred_at=e.occurred_at or at,
             )
             for e in batch

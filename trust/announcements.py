@@ -9,14 +9,11 @@ nothing: a re-evaluation that changes nothing announces nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import connection
 
-from plumbing.events import EventName, event_publish, events_publish_many
-from trust.models import FollowUp
-
-SOURCE = "trust"
+from plumbing.events import EventName, NewEvent, event_publish, events_publish_many
+from trust.models import Account, FollowUp
 
 
 def band_change_announce(*, customer_id: int, band: str, previous_band: str, cause: str) -> None:
@@ -28,7 +25,8 @@ def band_change_announce(*, customer_id: int, band: str, previous_band: str, cau
         customer_id=customer_id,
         key=f"trust.band_changed:{customer_id}:{cause}",
         payload={"band": str(band), "previous_band": str(previous_band)},
-        source=SOURCE,
+        about=Account,
+        about_id=customer_id,
     )
 
 
@@ -39,7 +37,7 @@ def followup_created_announce(*, follow_up: FollowUp) -> None:
         customer_id=follow_up.customer_id,
         key=f"trust.followup_created:{follow_up.pk}",
         payload={"followup_id": follow_up.pk, "reason": str(follow_up.reason)},
-        source=SOURCE,
+        about=follow_up,
         occurred_at=follow_up.opened_at,
     )
 
@@ -52,16 +50,17 @@ def band_changes_announce_set(*, changed_table: str, now: datetime) -> int:
         )
         rows = cursor.fetchall()
     cause = now.isoformat()
-    events: list[tuple[int, str, dict[str, Any]]] = [
-        (
+    events = [
+        NewEvent(
             customer_id,
             f"trust.band_changed:{customer_id}:recompute:{cause}",
             {"band": band, "previous_band": previous_band},
+            about_id=customer_id,
         )
         for customer_id, previous_band, band in rows
     ]
     return events_publish_many(
-        name=EventName.TRUST_BAND_CHANGED, events=events, source=SOURCE, occurred_at=now
+        name=EventName.TRUST_BAND_CHANGED, events=events, about=Account, occurred_at=now
     )
 
 
@@ -75,10 +74,12 @@ def followups_created_announce_set(*, opened_at: datetime, customer_ids_table: s
             [connection.ops.adapt_datetimefield_value(opened_at)],
         )
         rows = cursor.fetchall()
-    events: list[tuple[int, str, dict[str, Any]]] = [
-        (customer_id, f"trust.followup_created:{pk}", {"followup_id": pk, "reason": reason})
+    events = [
+        NewEvent(
+            customer_id, f"trust.followup_created:{pk}", {"followup_id": pk, "reason": reason}, about_id=pk
+        )
         for pk, customer_id, reason in rows
     ]
     return events_publish_many(
-        name=EventName.TRUST_FOLLOWUP_CREATED, events=events, source=SOURCE, occurred_at=opened_at
+        name=EventName.TRUST_FOLLOWUP_CREATED, events=events, about=FollowUp, occurred_at=opened_at
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import User
+from plumbing.sources import source_of
 from trust.accounts import BookingRefused, accounts_lock
 from trust.ledger import ledger_book, ledger_check
 from trust.models import FollowUp
@@ -79,7 +80,7 @@ def followup_record_outcome(
             customer_id=customer_id,
             event_type=OUTCOME_EVENT_TYPES[FollowUp.Outcome(outcome)],
             key=_outcome_key(follow_up.pk),
-            source=f"trust.followup:{follow_up.pk}",
+            source=source_of(follow_up),
             note=note,
             actor=actor,
             now=now,

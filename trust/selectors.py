@@ -6,27 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from customers.models import User
+from plumbing.sources import source_admin_url
 from trust.configuration import trust_settings
 from trust.models import Account, Band, FollowUp, LedgerEntry
 from trust.scoring import NEUTRAL, Rules, band_of, contribution, score_of
-
-
-def source_url(source: str) -> str | None:
-    """The admin page of an entry's source (``app_label.model:id``), if there is one."""
-    label, _, pk = source.partition(":")
-    app_label, _, model_name = label.partition(".")
-    if not (app_label and model_name and pk.isdigit()):
-        return None
-    try:
-        apps.get_model(app_label, model_name)
-        return reverse(f"admin:{app_label}_{model_name}_change", args=[pk])
-    except (LookupError, NoReverseMatch):
-        return None
 
 
 @dataclass(frozen=True)
@@ -71,7 +57,7 @@ def account_explanation(*, customer: User, now: datetime | None = None) -> Expla
                 half_life_days=entry.event_type.half_life_days,
                 now=now,
             ),
-            source_url(entry.source),
+            source_admin_url(entry.source),
         )
         for entry in entries
     ]

@@ -16,6 +16,7 @@ from feedback.refusals import FeedbackRefused
 from feedback.surveys import SendOutcome
 from plumbing.events import EventName
 from plumbing.models import Event, Job
+from plumbing.sources import source_admin_url
 from tests.factories import agent, customer
 from tests.feedback.factories import grant_surveys, settings_reads, withdraw_surveys
 
@@ -117,6 +118,7 @@ def test_answers_are_announced_once_and_can_be_changed(client: Client) -> None:
     assert (survey.score, survey.state) == (10, SurveyState.SENT)
     [event] = Event.objects.filter(name=EventName.NPS_ANSWERED)
     assert event.payload == {"response_id": survey.pk, "score": 9}
+    assert source_admin_url(event.source) == f"/admin/feedback/npssurvey/{survey.pk}/change/"
 
 
 @pytest.mark.parametrize("score", [-1, 11])

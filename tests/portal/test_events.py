@@ -94,7 +94,7 @@ def test_many_events_published_at_once_are_dispatched_by_one_job_per_hundred(ali
     assert not Event.objects.filter(dispatched_at__isnull=True).exists()
 
 
-def test_events_published_at_once_may_each_carry_their_own_source_and_time(alice: User) -> None:
+def test_events_published_at_once_may_each_be_about_their_own_row_and_time(alice: User) -> None:
     default, own = datetime(2026, 1, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
 
     with transaction.atomic():
@@ -102,13 +102,13 @@ def test_events_published_at_once_may_each_carry_their_own_source_and_time(alice
             name="tests.happened",
             events=[
                 (alice.pk, "plain", {}),
-                NewEvent(alice.pk, "own", {}, source="tests.thing:7", occurred_at=own),
+                NewEvent(alice.pk, "own", {}, about_id=7, occurred_at=own),
             ],
-            source="tests",
+            about=alice,
             occurred_at=default,
         )
 
     assert sorted(Event.objects.values_list("key", "source", "occurred_at")) == [
-        ("own", "tests.thing:7", own),
-        ("plain", "tests", default),
+        ("own", "customers.user:7", own),
+        ("plain", f"customers.user:{alice.pk}", default),
     ]

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 
 from customers.models import User
-from plumbing.events import EventName, event_dispatch, event_publish
+from plumbing.events import ABOUT, EventName, event_dispatch, event_publish
 from plumbing.models import Event
 from tests.factories import agent, customer
 from trust.listeners import MAPPING
@@ -45,7 +46,12 @@ CASES = [
 def _publish(capture: Capture, person: User, name: str, payload: dict[str, Any], key: str = "e1") -> None:
     with capture(execute=True):
         event_publish(
-            name=name, customer_id=person.pk, key=key, payload=payload, source=f"feedback.thread:{person.pk}"
+            name=name,
+            customer_id=person.pk,
+            key=key,
+            payload=payload,
+            about=apps.get_model(ABOUT[name]),
+            about_id=person.pk,
         )
 
 
@@ -60,7 +66,7 @@ def test_each_event_books_its_event_type(
     [entry] = LedgerEntry.objects.filter(customer=alice)
     assert entry.event_type.key == event_type
     assert entry.key == "event:e1"
-    assert entry.source == f"feedback.thread:{alice.pk}"
+    assert entry.source == f"{ABOUT[name]}:{alice.pk}"
     assert Account.objects.get(pk=alice.pk).balance == EventType.objects.get(key=event_type).points
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import User
+from plumbing.sources import source_of
 from trust.accounts import BookingRefused
 from trust.admin.display import acting_staff, band_pill, neutral_band
 from trust.charts import line_chart
@@ -211,7 +212,7 @@ class TrustOnCustomerPage(admin.ModelAdmin):  # type: ignore[type-arg]
             points=data.get("points"),
             note=data["note"],
             actor=acting_staff(request),
-            source=f"customers.user:{customer.pk}",
+            source=source_of(customer),
         )
         if not booking.created:
             return gettext("This was booked already.")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from plumbing.admin import ReadOnlyAdmin
+from plumbing.sources import source_admin_url
 from trust.accounts import BookingRefused
 from trust.admin.display import acting_staff
 from trust.forms import (
@@ -23,7 +24,6 @@ from trust.models import (
     LedgerEntry,
 )
 from trust.scoring import contribution
-from trust.selectors import source_url
 
 
 @admin.register(LedgerEntry)
@@ -56,7 +56,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("source"))
     def source_link(self, obj: LedgerEntry) -> object:
-        url = source_url(obj.source)
+        url = source_admin_url(obj.source)
         return format_html('<a href="{}">{}</a>', url, obj.source) if url else obj.source or "—"
 
     @admin.action(description=_("Reverse the selected entries (with a reason)"), permissions=["add"])
