@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from customers.models import User
 from trust.models import Account, Band
 from trust.scoring import NEUTRAL as NEUTRAL_SCORE
-from trust.scoring import EntryFacts, Rules, Scored, band_of, contribution, score_entries, sql_decay
+from trust.scoring import EntryFacts, Rules, Scored, band_of
 
 
 class BookingRefused(Exception):
@@ -128,94 +127,6 @@ def entry_facts(*, customer_id: int) -> list[EntryFacts]:
         EntryFacts(points, _aware(occurred_at), half_life, weight)
         for points, occurred_at, half_life, weight in rows
     ]
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One SQL statement with its parameters."""
-
-    sql: str
-    params: list[Any]
-
-
-@dataclass(frozen=True)
-class AccountBooking:
-    """What booking one more entry does to a locked account, and the two writes that record it."""
-
-    change: AccountChange
-    points: int
-    last_touch_at: datetime | None
-    update: Statement  # the account: balance, entry count, last touchpoint, score, band, alarm
-    decay: Statement  # the stored sum of the entry's half-life, rolled to now, plus the entry
-
-
-def account_book(
-    *,
-    account: Account,
-    entry: EntryFacts,
-    touch_at: datetime | None,
-    rules: Rules,
-    now: datetime,
-    guard: str = "1 = 1",
-) -> AccountBooking:
-    """Compute the locked account with one more entry; return the writes for the caller to run.
-
-    The score comes from all of the customer's entries (a few dozen rows
-    through the covering index) plus the new one, so a booking leaves its
-    account exact. ``guard`` is an SQL condition both writes are made
-    conditional on (the ledger runs them only if the entry was inserted).
-    """
-    scored = score_entries([*entry_facts(customer_id=account.pk), entry], rules=rules, now=now)
-    change = AccountChange(account.pk, account.band, account.alarm, scored)
-    moved = (scored.score, scored.band.value, scored.alarm) != (account.score, account.band, account.alarm)
-    last_touch = account.last_touch_at
-    if touch_at is not None and (last_touch is None or touch_at > last_touch):
-        last_touch = touch_at
-    at = connection.ops.adapt_datetimefield_value
-    update = Statement(
-        "UPDATE trust_account SET balance = balance + %s, entry_count = entry_count + 1, score = %s, "  # noqa: S608
-        "band = %s, negatives = %s, negatives_oldest_at = %s, alarm = %s, last_touch_at = %s, "
-        f"changed_at = CASE WHEN %s THEN %s ELSE changed_at END WHERE customer_id = %s AND {guard}",
-        [
-            entry.points,
-            scored.score,
-            scored.band.value,
-            scored.negatives,
-            at(scored.oldest_negative_at),
-            scored.alarm,
-            at(last_touch),
-            moved,
-            at(now),
-            account.pk,
-        ],
-    )
-    rolled, rolled_params = sql_decay(
-        connection,
-        amount="trust_accountdecay.total",
-        half_life="trust_accountdecay.half_life_days",
-        since="trust_accountdecay.as_of",
-        now=now,
-    )
-    amount = contribution(
-        points=entry.points, occurred_at=entry.occurred_at, half_life_days=entry.half_life_days, now=now
-    )
-    decay = Statement(
-        "INSERT INTO trust_accountdecay (customer_id, half_life_days, total, as_of) "
-        f"SELECT %s, %s, %s, %s WHERE {guard} ON CONFLICT (customer_id, half_life_days) DO UPDATE "
-        f"SET total = {rolled} + excluded.total, as_of = excluded.as_of",
-        [account.pk, entry.half_life_days, amount, at(now), *rolled_params],
-    )
-    return AccountBooking(change, entry.points, last_touch, update, decay)
-
-
-def account_booked(*, account: Account, booking: AccountBooking) -> None:
-    """Bring the locked account's object up to date after its writes ran."""
-    scored = booking.change.after
-    account.balance += booking.points
-    account.entry_count += 1
-    account.last_touch_at = booking.last_touch_at
-    account.score, account.band, account.alarm = scored.score, scored.band.value, scored.alarm
-    account.negatives, account.negatives_oldest_at = scored.negatives, scored.oldest_negative_at
 
 
 def accounts_open_from_ledger() -> int:

@@ -1,10 +1,8 @@
-"""Booking the ledger: the only way entries are written (besides the set-based inactivity run).
+"""Booking the ledger: what may be booked, checked before anything is written.
 
-Every booking locks the customer's account (:func:`trust.accounts.account_lock`),
-inserts the entry, adds its points to the balance and refreshes the score
-in **one transaction**, so the balance always equals the sum of the entries,
-also when bookings for one customer arrive concurrently. The idempotency key
-is unique: booking a key again returns the first entry and books nothing.
+A booking that passes is written by :func:`trust.booking.booking_write`, in
+one transaction with its account. The idempotency key is unique: booking a
+key again returns the first entry and books nothing.
 """
 
 from __future__ import annotations
@@ -13,26 +11,16 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import User
-from trust.accounts import (
-    AccountBooking,
-    AccountChange,
-    BookingRefused,
-    account_book,
-    account_booked,
-    account_lock,
-)
-from trust.announcements import band_change_announce
+from trust.accounts import BookingRefused
+from trust.booking import Booking, booking_existing, booking_write
 from trust.configuration import trust_settings
-from trust.followups import followups_apply
-from trust.models import Account, EventType, LedgerEntry, TrustSettings
-from trust.scoring import EntryFacts, Rules
+from trust.models import EventType, LedgerEntry, TrustSettings
 
 # Clocks differ a little between machines; an entry further in the future is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -47,24 +35,6 @@ __all__ = [
     "ledger_check",
     "ledger_reverse",
 ]
-
-
-@dataclass(frozen=True)
-class Booking:
-    """The entry a booking returns; ``created`` is False when the key was booked before."""
-
-    entry: LedgerEntry
-    created: bool
-    change: AccountChange | None = None
-
-
-def _existing(key: str, customer_id: int) -> Booking | None:
-    entry = LedgerEntry.objects.filter(key=key).first()
-    if entry is None:
-        return None
-    if entry.customer_id != customer_id:
-        raise BookingRefused(_("This idempotency key was already used for another customer."), code="key")
-    return Booking(entry, created=False)
 
 
 def _points(event_type: EventType, points: int | None, note: str, settings: TrustSettings) -> int:
@@ -122,12 +92,14 @@ def ledger_book(
         )
     except BookingRefused:
         # A key booked before returns its entry, even if the booking would be refused today.
-        found = _existing(key, customer_id) if key else None
+        found = booking_existing(key, customer_id) if key else None
         if found is not None:
             return found
         raise
     touch_at = entry.occurred_at if kind.touchpoint else None
-    return _book(entry, half_life_days=kind.half_life_days, settings=settings, touch_at=touch_at, now=now)
+    return booking_write(
+        entry, half_life_days=kind.half_life_days, settings=settings, touch_at=touch_at, now=now
+    )
 
 
 def ledger_check(
@@ -225,103 +197,6 @@ def _type_and_settings(key: str) -> tuple[EventType | None, TrustSettings]:
     return kind, settings
 
 
-def _insert_statement(entry: LedgerEntry) -> tuple[str, list[Any]]:
-    at = connection.ops.adapt_datetimefield_value
-    return (
-        "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
-        "booked_at, key, source, note, actor_id, reversal_of_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
-        [
-            entry.customer_id,
-            entry.event_type_id,
-            entry.points,
-            entry.alarm_weight,
-            at(entry.occurred_at),
-            at(entry.booked_at),
-            entry.key,
-            entry.source,
-            entry.note,
-            entry.actor_id,
-            entry.reversal_of_id,
-        ],
-    )
-
-
-def _write(
-    entry: LedgerEntry,
-    account: Account,
-    facts: EntryFacts,
-    *,
-    touch_at: datetime | None,
-    rules: Rules,
-    now: datetime,
-) -> AccountBooking | None:
-    """Insert the entry and record it on the locked account; None if its key was booked meanwhile.
-
-    On PostgreSQL the three writes (entry, account, stored sum) are one
-    statement, a round trip per booking counts; elsewhere three.
-    """
-    insert, insert_params = _insert_statement(entry)
-    postgres = connection.vendor == "postgresql"
-    # Computed from the entries read before the insert, plus this one.
-    booking = account_book(
-        account=account,
-        entry=facts,
-        touch_at=touch_at,
-        rules=rules,
-        now=now,
-        guard="EXISTS (SELECT 1 FROM booked)" if postgres else "1 = 1",
-    )
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute(
-                f"WITH booked AS ({insert}), account AS ({booking.update.sql} RETURNING 1), "  # noqa: S608
-                f"decay AS ({booking.decay.sql}) SELECT id FROM booked",
-                [*insert_params, *booking.update.params, *booking.decay.params],
-            )
-            row = cursor.fetchone()
-        else:
-            cursor.execute(insert, insert_params)
-            row = cursor.fetchone()
-            if row is not None:
-                cursor.execute(booking.update.sql, booking.update.params)
-                cursor.execute(booking.decay.sql, booking.decay.params)
-    if row is None:
-        return None
-    entry.pk = row[0]
-    entry._state.adding = False
-    account_booked(account=account, booking=booking)
-    return booking
-
-
-def _book(
-    entry: LedgerEntry,
-    *,
-    half_life_days: int,
-    settings: TrustSettings,
-    touch_at: datetime | None,
-    now: datetime,
-) -> Booking:
-    rules = Rules.of(settings)
-    facts = EntryFacts(entry.points, entry.occurred_at, half_life_days, entry.alarm_weight)
-    with transaction.atomic():
-        account = account_lock(customer_id=entry.customer_id, rules=rules)
-        booking = _write(entry, account, facts, touch_at=touch_at, rules=rules, now=now)
-        if booking is None:
-            # The same key committed meanwhile (a concurrent attempt of the same booking).
-            found = _existing(entry.key, entry.customer_id)
-            assert found is not None
-            return found
-        followups_apply(change=booking.change, account=account, settings=settings, now=now)
-        band_change_announce(
-            customer_id=entry.customer_id,
-            band=booking.change.after.band,
-            previous_band=booking.change.before_band,
-            cause=f"entry:{entry.pk}",
-        )
-    return Booking(entry, created=True, change=booking.change)
-
-
 @dataclass(frozen=True)
 class BookingRequest:
     """One booking of a batch (see :func:`ledger_book_many`)."""
@@ -403,7 +278,7 @@ def ledger_reverse(*, entry_id: int, reason: str, actor: User | None = None) -> 
         actor=actor,
         reversal_of=original,
     )
-    return _book(
+    return booking_write(
         entry,
         half_life_days=original.event_type.half_life_days,
         settings=trust_settings(),

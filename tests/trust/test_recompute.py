@@ -13,12 +13,12 @@ from plumbing.jobs import jobs_sweep
 from plumbing.models import Job
 from tests.factories import customer
 from trust.accounts import entry_facts
-from trust.configuration import event_type_save, trust_settings_save
 from trust.ledger import ledger_book
 from trust.models import Account, AccountDecay, Band, DailyStat, EventType, RecomputeChunk, RecomputeRun
 from trust.recompute import recompute_all, recompute_customer, recompute_range
 from trust.recompute_runs import recompute_chunk_run, recompute_start
 from trust.scoring import Rules, score_entries
+from trust.settings_changes import event_type_save, trust_settings_save
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_a_changed_half_life_rebuilds_the_sums_and_moves_the_scores() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         started: list[dict[str, object]] = []
-        patch.setattr("trust.recompute_runs.recompute_start", lambda **kwargs: started.append(kwargs))
+        patch.setattr("trust.settings_changes.recompute_start", lambda **kwargs: started.append(kwargs))
         event_type_save(event_type=kind)
     assert started[0]["rebuild"] is True
 
@@ -147,7 +147,7 @@ def test_a_change_of_thresholds_recomputes_from_the_stored_sums() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         started: list[dict[str, object]] = []
-        patch.setattr("trust.recompute_runs.recompute_start", lambda **kwargs: started.append(kwargs))
+        patch.setattr("trust.settings_changes.recompute_start", lambda **kwargs: started.append(kwargs))
         trust_settings_save(changed=settings)
 
     assert started[0]["rebuild"] is False

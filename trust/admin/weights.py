@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trust.configuration import event_type_save, trust_settings, trust_settings_save
+from trust.configuration import trust_settings
 from trust.forms import (
     EventTypeForm,
     TrustSettingsForm,
@@ -18,6 +18,7 @@ from trust.models import (
     EventType,
     TrustSettings,
 )
+from trust.settings_changes import event_type_save, trust_settings_save
 
 
 @admin.register(EventType)
