@@ -17,5 +17,5 @@ class ApiConfig(AppConfig):
         post_save.connect(api_key_cache_forget, sender=ApiKey, dispatch_uid="api-key-cache")
         post_delete.connect(api_key_cache_forget, sender=ApiKey, dispatch_uid="api-key-cache")
         webhooks.connect_subscribers()
-        personal_data.register_sources()
+        personal_data.personal_data_connect()
         schema.register_extensions()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import ExternalId, PersonalToken, WebhookDelivery
 from customers.models import User
-from customers.personal_data import PersonalDataSource, personal_data_register
+from plumbing.personal_data_registry import PersonalDataSource, personal_data_register
 
 
 def _iso(value: Any) -> str | None:
@@ -66,7 +66,7 @@ def _deliveries_erase(customer: User) -> None:
     WebhookDelivery.objects.filter(customer=customer).delete()
 
 
-def register_sources() -> None:
+def personal_data_connect() -> None:
     """Register the API's personal data (called from the app's ready())."""
     personal_data_register(
         PersonalDataSource(

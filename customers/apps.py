@@ -10,11 +10,11 @@ class CustomersConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
-        from customers import gpc, report, sessions, sources
+        from customers import gpc, personal_data, report, sessions
         from customers.models import User
         from plumbing.transparency import transparency_section_register
 
-        sources.register_sources()
+        personal_data.personal_data_connect()
         transparency_section_register(
             name="privacy",
             order=10,

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from customers.exports import export_path
 from customers.models import DataRequest, Suppression, User
-from customers.personal_data import personal_data_sources
 from customers.suppression import suppression_hash
+from plumbing.personal_data_registry import personal_data_sources
 
 # The consent records' guard trigger (PostgreSQL) lets rows go only while this is on.
 ERASURE_FLAG = "customers.erasure"

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 
 from customers.models import DataRequest, User
 from customers.notifications import notification_create
-from customers.personal_data import personal_data_sources
 from customers.requests import export_lifetime
 from plumbing.events import EventName, event_publish
 from plumbing.jobs import job_enqueue
+from plumbing.personal_data_registry import personal_data_sources
 
 
 class ExportExpired(Exception):

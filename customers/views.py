@@ -31,6 +31,7 @@ from customers.consents import (
     consent_matrix,
     consent_withdraw_all,
 )
+from customers.data_overview import data_overview
 from customers.exports import ExportExpired, export_response
 from customers.forms import ErasureForm, ProfileForm, consent_matrix_changes
 from customers.gpc import GPC_LAST_UPDATE
@@ -52,7 +53,6 @@ from customers.notifications import (
 )
 from customers.profile import profile_update
 from customers.proof import consent_history, consent_receipt_response
-from customers.register import data_overview
 from customers.requests import (
     DataRequestRefused,
     data_request_cancel,

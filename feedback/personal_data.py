@@ -16,11 +16,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import User
-from customers.personal_data import PersonalDataSource, personal_data_register
 from feedback.attachments import attachments_delete_files
 from feedback.ideas import idea_recount
 from feedback.locks import ideas_lock
 from feedback.models import Attachment, Idea, IdeaComment, IdeaVote, Message, NpsSurvey, Survey, Thread
+from plumbing.personal_data_registry import PersonalDataSource, personal_data_register
 
 
 def _when(value: Any) -> str | None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import User
-from customers.personal_data import PersonalDataSource, personal_data_register
+from plumbing.personal_data_registry import PersonalDataSource, personal_data_register
 from trust.accounts import accounts_lock
 from trust.models import Account, AccountDecay, FollowUp, LedgerEntry
 from trust.selectors import account_explanation

@@ -10,7 +10,7 @@ from api.external_ids import external_id_store
 from api.keys import personal_token_create
 from api.models import ExternalId, PersonalToken, WebhookDelivery, WebhookEndpoint
 from api.webhooks import webhook_deliveries_create
-from customers.personal_data import PersonalDataSource, personal_data_sources
+from plumbing.personal_data_registry import PersonalDataSource, personal_data_sources
 from tests.api.credentials import system
 from tests.api.webhook_testing import withdrawn_event
 from tests.factories import customer

@@ -10,7 +10,7 @@ from django.test import Client
 
 from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, ProcessingActivity
-from customers.personal_data import PersonalDataSource, _sources, personal_data_register
+from plumbing.personal_data_registry import PersonalDataSource, _sources, personal_data_register
 from tests.factories import customer
 
 pytestmark = pytest.mark.django_db

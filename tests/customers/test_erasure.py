@@ -19,9 +19,9 @@ from customers.erasure import erasure_run
 from customers.exports import export_path
 from customers.models import ConsentRecord, DataRequest, Notification, Suppression, User
 from customers.notifications import notification_create
-from customers.personal_data import PersonalDataSource, _sources, personal_data_register
 from customers.requests import DataRequestRefused, data_request_erasure, data_request_export
 from customers.suppression import address_suppressed
+from plumbing.personal_data_registry import PersonalDataSource, _sources, personal_data_register
 from tests.factories import agent, customer
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ from django.db import transaction
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from customers.models import User
-from customers.personal_data import PersonalDataSource, personal_data_sources
 from feedback.ideas import idea_comment, idea_suggest, idea_vote
 from feedback.models import Attachment, Idea, IdeaComment, IdeaVote, Message, NpsSurvey, Survey, Thread
 from feedback.surveys import survey_answer, survey_send
 from feedback.threads import message_post, thread_resolve
+from plumbing.personal_data_registry import PersonalDataSource, personal_data_sources
 from tests.factories import agent, customer
 from tests.feedback.factories import grant_surveys, png, published_idea, thread
 

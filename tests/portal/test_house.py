@@ -21,7 +21,6 @@ KNOWN_MODULES = {
     "tests/trust/test_trust_admin.py": 442,
 }
 KNOWN_FUNCTIONS = {
-    "customers/sources.py:register_sources": 108,
     "feedback/demo.py:_thread": 66,
     "trust/followups.py:followups_apply_set": 72,
 }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from customers.personal_data import personal_data_sources
+from plumbing.personal_data_registry import personal_data_sources
 from tests.factories import agent, customer
 from trust.accounts import BookingRefused
 from trust.ledger import ledger_book

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 from customers.models import ProcessingActivity, User
-from customers.personal_data import personal_data_sources
+from plumbing.personal_data_registry import personal_data_sources
 
 
 @dataclass
