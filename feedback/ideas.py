@@ -26,11 +26,11 @@ from customers.links import absolute
 from customers.mailing import mail_send
 from customers.models import User
 from customers.notifications import notification_create
+from feedback.asking import SURVEY_PURPOSE
 from feedback.flooding import Writing, flood_check
 from feedback.locks import ideas_lock
 from feedback.models import Idea, IdeaComment, IdeaVote
 from feedback.refusals import Conflict, FeedbackRefused, Missing, NotAllowed
-from feedback.surveys import SURVEY_PURPOSE
 from feedback.texts import text_clean
 from plumbing.events import EventName, event_publish, events_publish_many
 from plumbing.jobs import job_enqueue

@@ -3,7 +3,8 @@
 A periodic task picks the customers who consented to surveys by email and
 were not asked within the staff-set interval (90 days by default), set-based
 and in batches, under a lock on the settings row so two runs never pick
-the same customer. Each question is then sent by its own job, once.
+the same customer. Each question is then sent by its own job, once, as every
+question is sent and answered (``feedback.asking``).
 """
 
 from __future__ import annotations
@@ -16,18 +17,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.consents import EMAIL, customers_consenting
-from customers.mailing import MailOutcome, mail_send
 from customers.models import User
-from customers.notifications import notification_create
-from feedback.links import nps_path, nps_url
+from feedback.asking import SURVEY_PURPOSE, Notice, Question, SendOutcome, question_answer, question_send
 from feedback.models import FeedbackSettings, NpsSurvey, SurveyState
-from feedback.refusals import Conflict, Expired, FeedbackRefused, Missing
 from feedback.staff_settings import feedback_settings
-from feedback.surveys import SURVEY_PURPOSE, SendOutcome, answer_window_open
-from plumbing.events import EventName, event_publish
+from plumbing.events import EventName
 from plumbing.jobs import job_enqueue
 
 NPS_SCORES = range(11)
+NPS = Question(
+    name="nps",
+    model=NpsSurvey,
+    scores=NPS_SCORES,
+    score_refusal=lambda: _("Please choose a score from 0 to 10."),
+    url_name="feedback:nps_answer",
+    event=EventName.NPS_ANSWERED,
+    mail_template="feedback/mail/nps",
+)
 
 
 def nps_due_customers(*, now: datetime, settings: FeedbackSettings | None = None) -> QuerySet[User]:
@@ -61,63 +67,29 @@ def nps_send(*, nps_id: int, now: datetime | None = None) -> SendOutcome:
     survey = NpsSurvey.objects.select_related("customer").filter(pk=nps_id).first()
     if survey is None or survey.state != SurveyState.SCHEDULED or survey.customer is None:
         return SendOutcome.NOT_DUE
-    customer = survey.customer
-    # mail_send asks for the survey consent itself: NOT_ALLOWED means the customer said no.
-    outcome = mail_send(
-        key=f"feedback.nps:{survey.pk}",
-        customer=customer,
-        template="feedback/mail/nps",
-        context={
-            "answer_links": [(score, nps_url(nps_id=survey.pk, score=score)) for score in NPS_SCORES],
-            "nps_url": nps_url(nps_id=survey.pk),
-            "interval_days": feedback_settings().nps_interval_days,
-        },
-        purpose_key=SURVEY_PURPOSE,
+    return question_send(
+        NPS,
+        asked=survey,
+        context={"interval_days": feedback_settings().nps_interval_days},
+        notice=Notice(
+            title=lambda: _("Would you recommend us?"),
+            body=lambda: _("One click from 0 to 10 tells us how we are doing."),
+        ),
+        now=now,
     )
-    if outcome == MailOutcome.NOT_ALLOWED:
-        NpsSurvey.objects.filter(pk=survey.pk, state=SurveyState.SCHEDULED).update(state=SurveyState.SKIPPED)
-        return SendOutcome.SKIPPED
-    notification_create(
-        customer=customer,
-        key=f"feedback.nps:{survey.pk}",
-        title=lambda: _("Would you recommend us?"),
-        body=lambda: _("One click from 0 to 10 tells us how we are doing."),
-        url=nps_path(nps_id=survey.pk),
-    )
-    NpsSurvey.objects.filter(pk=survey.pk, state=SurveyState.SCHEDULED).update(
-        state=SurveyState.SENT, sent_at=now or timezone.now()
-    )
-    return SendOutcome.SENT
 
 
 def nps_answer(
     *, nps_id: int, score: int, now: datetime | None = None, settings: FeedbackSettings | None = None
 ) -> NpsSurvey:
     """Record (or change) an NPS answer; the first answer is announced."""
-    now = now or timezone.now()
-    if score not in NPS_SCORES:
-        raise FeedbackRefused(_("Please choose a score from 0 to 10."), code="score")
-    with transaction.atomic():
-        survey = NpsSurvey.objects.select_for_update().filter(pk=nps_id).first()
-        if survey is None:
-            raise Missing(_("This survey does not exist."), code="missing")
-        if survey.state != SurveyState.SENT:
-            raise Conflict(_("This survey is not open for answers."), code="not_sent")
-        if not answer_window_open(
-            sent_at=survey.sent_at, answered_at=survey.answered_at, now=now, settings=settings
-        ):
-            raise Expired(_("The time to answer or change this survey is over. Thank you all the same!"))
-        first = survey.answered_at is None
-        survey.score, survey.changed_at = score, now
-        survey.answered_at = survey.answered_at or now
-        survey.save(update_fields=["score", "changed_at", "answered_at"])
-        if first and survey.customer_id is not None:
-            event_publish(
-                name=EventName.NPS_ANSWERED,
-                customer_id=survey.customer_id,
-                key=f"feedback.nps:{survey.pk}:answered",
-                about=survey,
-                payload={"response_id": survey.pk, "score": score},
-                occurred_at=now,
-            )
+    survey: NpsSurvey = question_answer(
+        NPS,
+        asked_id=nps_id,
+        score=score,
+        answers={},
+        payload=lambda asked: {"response_id": asked.pk, "score": asked.score},
+        now=now,
+        settings=settings,
+    )
     return survey

@@ -1,39 +1,34 @@
-"""The satisfaction survey: one per resolved thread, answered with one click, editable for a while.
+"""The satisfaction survey (CSAT): one per resolved thread, answered with one click, editable for a while.
 
 Resolving a thread schedules its survey in the same transaction: a job
 that runs after the staff-set delay (waiting in the job outbox, not in the
-broker). The job sends it by mail and in the portal only if the customer
-still allows surveys, records the resolving agent, and is safe to run
-twice (the mail is claimed by its key, the survey by a conditional UPDATE).
+broker). The job sends it as every question is sent (``feedback.asking``:
+only with the survey consent, safe to run twice) and records the resolving agent.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.mailing import MailOutcome, mail_send
 from customers.models import User
-from customers.notifications import notification_create
-from feedback.links import survey_path, survey_url
+from feedback.asking import Notice, Question, SendOutcome, question_answer, question_send
 from feedback.models import FeedbackSettings, Message, Survey, SurveyState, Thread
-from feedback.refusals import Conflict, Expired, FeedbackRefused, Missing
 from feedback.staff_settings import feedback_settings
-from plumbing.events import EventName, event_publish
+from plumbing.events import EventName
 from plumbing.jobs import job_enqueue
 
-SURVEY_PURPOSE = "surveys"
 SCORES = range(1, 6)
-
-
-class SendOutcome(StrEnum):
-    SENT = "sent"
-    SKIPPED = "skipped"
-    NOT_DUE = "not_due"
+CSAT = Question(
+    name="survey",
+    model=Survey,
+    scores=SCORES,
+    score_refusal=lambda: _("Please choose a score from 1 to 5."),
+    url_name="feedback:survey_answer",
+    event=EventName.SURVEY_ANSWERED,
+    mail_template="feedback/mail/survey",
+)
 
 
 def survey_schedule(
@@ -85,50 +80,22 @@ def survey_send(*, survey_id: int, now: datetime | None = None) -> SendOutcome:
     )
     if survey is None or survey.state != SurveyState.SCHEDULED or survey.customer is None:
         return SendOutcome.NOT_DUE
-    thread, customer = survey.thread, survey.customer
+    thread = survey.thread
     if thread.status not in (Thread.Status.RESOLVED, Thread.Status.CLOSED):
         return SendOutcome.NOT_DUE  # reopened meanwhile: resolving it again schedules the survey again
-    # mail_send asks for the survey consent itself: NOT_ALLOWED means the customer said no.
-    outcome = mail_send(
-        key=f"feedback.survey:{survey.pk}",
-        customer=customer,
-        template="feedback/mail/survey",
-        context={
-            "thread": thread,
-            "answer_links": [(score, survey_url(survey_id=survey.pk, score=score)) for score in SCORES],
-            "survey_url": survey_url(survey_id=survey.pk),
-            "edit_days": feedback_settings().survey_edit_days,
-        },
-        purpose_key=SURVEY_PURPOSE,
+    return question_send(
+        CSAT,
+        asked=survey,
+        context={"thread": thread, "edit_days": feedback_settings().survey_edit_days},
+        notice=Notice(
+            title=lambda: _("How did we do?"),
+            body=lambda: (
+                _("Tell us in one click whether we solved “%(summary)s”.") % {"summary": thread.summary}
+            ),
+        ),
+        now=now,
+        agent=_resolving_agent(thread),
     )
-    if outcome == MailOutcome.NOT_ALLOWED:
-        Survey.objects.filter(pk=survey.pk, state=SurveyState.SCHEDULED).update(state=SurveyState.SKIPPED)
-        return SendOutcome.SKIPPED
-    notification_create(
-        customer=customer,
-        key=f"feedback.survey:{survey.pk}",
-        title=lambda: _("How did we do?"),
-        body=lambda: _("Tell us in one click whether we solved “%(summary)s”.") % {"summary": thread.summary},
-        url=survey_path(survey_id=survey.pk),
-    )
-    Survey.objects.filter(pk=survey.pk, state=SurveyState.SCHEDULED).update(
-        state=SurveyState.SENT, sent_at=now or timezone.now(), agent=_resolving_agent(thread)
-    )
-    return SendOutcome.SENT
-
-
-def answer_window_open(
-    *,
-    sent_at: datetime | None,
-    answered_at: datetime | None,
-    now: datetime,
-    settings: FeedbackSettings | None = None,
-) -> bool:
-    """Answerable for N days after sending; once answered, changeable for N days after the first answer."""
-    days = timedelta(days=(settings or feedback_settings()).survey_edit_days)
-    if answered_at is not None:
-        return now <= answered_at + days
-    return sent_at is not None and now <= sent_at + days
 
 
 def survey_answer(
@@ -140,36 +107,18 @@ def survey_answer(
     settings: FeedbackSettings | None = None,
 ) -> Survey:
     """Record (or change) the answer to a survey; the first answer is announced."""
-    now = now or timezone.now()
-    if score not in SCORES:
-        raise FeedbackRefused(_("Please choose a score from 1 to 5."), code="score")
-    with transaction.atomic():
-        survey = Survey.objects.select_for_update().filter(pk=survey_id).first()
-        if survey is None:
-            raise Missing(_("This survey does not exist."), code="missing")
-        if survey.state != SurveyState.SENT:
-            raise Conflict(_("This survey is not open for answers."), code="not_sent")
-        if not answer_window_open(
-            sent_at=survey.sent_at, answered_at=survey.answered_at, now=now, settings=settings
-        ):
-            raise Expired(_("The time to answer or change this survey is over. Thank you all the same!"))
-        first = survey.answered_at is None
-        survey.score, survey.solved, survey.changed_at = score, solved, now
-        survey.answered_at = survey.answered_at or now
-        survey.save(update_fields=["score", "solved", "changed_at", "answered_at"])
-        if first and survey.customer_id is not None:
-            # One fact per survey: a changed answer updates the figures, not the trust account twice.
-            event_publish(
-                name=EventName.SURVEY_ANSWERED,
-                customer_id=survey.customer_id,
-                key=f"feedback.survey:{survey.pk}:answered",
-                about=survey,
-                payload={
-                    "survey_id": survey.pk,
-                    "thread_id": survey.thread_id,
-                    "score": score,
-                    "solved": solved,
-                },
-                occurred_at=now,
-            )
+    survey: Survey = question_answer(
+        CSAT,
+        asked_id=survey_id,
+        score=score,
+        answers={"solved": solved},
+        payload=lambda asked: {
+            "survey_id": asked.pk,
+            "thread_id": asked.thread_id,
+            "score": asked.score,
+            "solved": asked.solved,
+        },
+        now=now,
+        settings=settings,
+    )
     return survey

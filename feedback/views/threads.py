@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers.access import staff_access_record
+from feedback.asking import answer_window_open, question_path
 from feedback.attachments import attachment_for
 from feedback.forms import FeedbackForm, ReplyForm
-from feedback.links import survey_path
 from feedback.models import Survey, SurveyState, Thread
 from feedback.refusals import FeedbackRefused
 from feedback.staff_settings import feedback_settings
-from feedback.surveys import answer_window_open
+from feedback.surveys import CSAT
 from feedback.threads import (
     conversation_of,
     message_post,
@@ -86,7 +86,7 @@ def _detail(
         "form": form or ReplyForm(),
         "reopen_until": reopen_until if reopen_until and reopen_until >= now else None,
         "survey": survey,
-        "survey_link": survey_path(survey_id=survey.pk)
+        "survey_link": question_path(CSAT, asked_id=survey.pk)
         if survey
         and answer_window_open(
             sent_at=survey.sent_at, answered_at=survey.answered_at, now=now, settings=settings

@@ -24,10 +24,10 @@ from django.utils import timezone
 from customers.consents import ConsentChange, consent_change
 from customers.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from customers.models import ConsentRecord, User
-from feedback.links import survey_path
+from feedback.asking import question_path
 from feedback.models import Idea, Kind, Survey, SurveyState, Topic
 from feedback.staff_settings import feedback_settings
-from feedback.surveys import survey_send
+from feedback.surveys import CSAT, survey_send
 from feedback.threads import thread_resolve, thread_submit
 from lab.benchmarks.trust_recompute import BENCH_DOMAIN, bench_build
 from plumbing.roles import SUPPORT_AGENT
@@ -87,7 +87,9 @@ def scenario_plan(*, users: int) -> dict[str, Any]:
             {
                 "id": person.pk,
                 "email": person.email,
-                "surveys": [[pk, survey_path(survey_id=pk).rstrip("/").rsplit("/", 1)[-1]] for pk in sent],
+                "surveys": [
+                    [pk, question_path(CSAT, asked_id=pk).rstrip("/").rsplit("/", 1)[-1]] for pk in sent
+                ],
             }
         )
     ideas = list(

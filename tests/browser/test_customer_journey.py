@@ -24,8 +24,9 @@ from django.test import Client
 from django.utils import timezone
 
 from customers.models import ConsentRecord, IncidentNotice, User
+from feedback.asking import SendOutcome
 from feedback.models import Survey, Thread, Topic
-from feedback.surveys import SendOutcome, survey_send
+from feedback.surveys import survey_send
 from plumbing.roles import PRIVACY_OFFICER, SUPPORT_AGENT
 from tests.api.catalogue import consent_catalogue
 from tests.browser.conftest import SCREENS, link_in

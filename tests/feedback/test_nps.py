@@ -9,11 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from customers.models import User
-from feedback.links import nps_path
+from feedback.asking import SendOutcome, question_path
 from feedback.models import FeedbackSettings, NpsSurvey, SurveyState
-from feedback.nps import nps_answer, nps_due_customers, nps_send, nps_send_due
+from feedback.nps import NPS, nps_answer, nps_due_customers, nps_send, nps_send_due
 from feedback.refusals import FeedbackRefused
-from feedback.surveys import SendOutcome
 from plumbing.events import EventName
 from plumbing.models import Event, Job
 from plumbing.sources import source_admin_url
@@ -108,7 +107,7 @@ def test_answers_are_announced_once_and_can_be_changed(client: Client) -> None:
     nps_send_due()
     survey = NpsSurvey.objects.get()
     nps_send(nps_id=survey.pk)
-    path = nps_path(nps_id=survey.pk, score=9)
+    path = question_path(NPS, asked_id=survey.pk, score=9)
 
     assert client.get(path).status_code == HTTPStatus.OK
     assert client.post(path, {"score": "9"}).status_code == HTTPStatus.OK
@@ -146,3 +145,18 @@ def test_a_run_reads_and_locks_the_staff_settings_once() -> None:
         assert nps_send_due() == 1
 
     assert reads() == 1
+
+
+def test_the_thanks_page_links_back_to_the_same_nps_question(client: Client) -> None:
+    _consenting()
+    nps_send_due()
+    survey = NpsSurvey.objects.get()
+    nps_send(nps_id=survey.pk)
+    path = question_path(NPS, asked_id=survey.pk)
+
+    thanks = client.post(path, {"score": "8"}).content.decode()
+
+    assert f'href="{path}"' in thanks
+    again = client.get(path)
+    assert again.status_code == HTTPStatus.OK
+    assert "How likely are you to recommend us" in again.content.decode()

@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from customers.models import Notification, User
-from feedback.links import survey_path
+from feedback.asking import SendOutcome, question_path
 from feedback.models import FeedbackSettings, Survey, SurveyState, Thread
 from feedback.refusals import Conflict, Expired, FeedbackRefused
-from feedback.surveys import SendOutcome, survey_answer, survey_send
+from feedback.surveys import CSAT, survey_answer, survey_send
 from feedback.threads import message_post, thread_reopen, thread_resolve, thread_status_set
 from plumbing.events import EventName
 from plumbing.models import Event, Job
@@ -186,7 +186,7 @@ def test_an_unsent_survey_cannot_be_answered() -> None:
 def test_the_link_shows_the_clicked_score_and_changes_nothing_until_sent(client: Client) -> None:
     survey = _sent()
 
-    page = client.get(survey_path(survey_id=survey.pk, score=4))
+    page = client.get(question_path(CSAT, asked_id=survey.pk, score=4))
 
     assert page.status_code == HTTPStatus.OK
     assert re.search(r'value="4"[^>]*checked', page.content.decode())
@@ -196,7 +196,7 @@ def test_the_link_shows_the_clicked_score_and_changes_nothing_until_sent(client:
 
 def test_answering_through_the_link_needs_no_sign_in(client: Client) -> None:
     survey = _sent()
-    path = survey_path(survey_id=survey.pk, score=4)
+    path = question_path(CSAT, asked_id=survey.pk, score=4)
 
     response = client.post(path, {"score": "4", "solved": "yes"})
     again = client.post(path, {"score": "5", "solved": "no"})
@@ -210,7 +210,7 @@ def test_answering_through_the_link_needs_no_sign_in(client: Client) -> None:
 @pytest.mark.parametrize("change", ["signature", "survey-id"])
 def test_a_tampered_link_is_refused(client: Client, change: str) -> None:
     survey = _sent()
-    token = survey_path(survey_id=survey.pk, score=5).rstrip("/").rsplit("/", 1)[1]
+    token = question_path(CSAT, asked_id=survey.pk, score=5).rstrip("/").rsplit("/", 1)[1]
     payload, timestamp, signature = token.split(":")
     if change == "signature":
         forged = f"{payload}:{timestamp}:{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
@@ -228,7 +228,7 @@ def test_a_tampered_link_is_refused(client: Client, change: str) -> None:
 def test_a_bad_answer_on_the_page_is_a_400(client: Client) -> None:
     survey = _sent()
 
-    response = client.post(survey_path(survey_id=survey.pk), {"score": "9", "solved": "yes"})
+    response = client.post(question_path(CSAT, asked_id=survey.pk), {"score": "9", "solved": "yes"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
 
@@ -260,7 +260,7 @@ def test_answering_through_the_link_reads_the_staff_settings_once(client: Client
     survey = _sent()
 
     with settings_reads() as reads:
-        page = client.post(survey_path(survey_id=survey.pk), {"score": "4", "solved": "yes"})
+        page = client.post(question_path(CSAT, asked_id=survey.pk), {"score": "4", "solved": "yes"})
 
     assert "You can change it with the same link until" in page.content.decode()
     assert reads() == 1

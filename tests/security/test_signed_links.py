@@ -23,9 +23,10 @@ from django.utils import timezone
 from customers import links
 from customers.consents import ConsentChange, consent_change
 from customers.models import ConsentRecord, User
-from feedback import links as feedback_links
+from feedback.asking import SendOutcome
 from feedback.models import NpsSurvey, Survey, SurveyState
-from feedback.surveys import SendOutcome, survey_send
+from feedback.nps import NPS
+from feedback.surveys import CSAT, survey_send
 from feedback.threads import message_post, thread_resolve
 from tests.api.catalogue import consent_catalogue
 from tests.factories import agent, customer
@@ -90,8 +91,8 @@ def _nps() -> tuple[dict[str, Any], Callable[[], object]]:
 LINKS: dict[str, Signed] = {
     "customers:unsubscribe": Signed(links.UNSUBSCRIBE_SALT, _unsubscribe, {}),
     "customers:consent_confirm": Signed(links.CONFIRM_SALT, _confirm, {}),
-    "feedback:survey_answer": Signed(feedback_links.SURVEY_SALT, _survey, {"score": "5", "solved": "yes"}),
-    "feedback:nps_answer": Signed(feedback_links.NPS_SALT, _nps, {"score": "9"}),
+    "feedback:survey_answer": Signed(CSAT.salt, _survey, {"score": "5", "solved": "yes"}),
+    "feedback:nps_answer": Signed(NPS.salt, _nps, {"score": "9"}),
 }
 
 
@@ -108,7 +109,7 @@ def _forgeries(salt: str, payload: dict[str, Any]) -> dict[str, str]:
     genuine = signing.dumps(payload, salt=salt)
     body, stamp, signature = genuine.split(":")
     other = signing.dumps(_other_object(payload), salt=salt).split(":")[0]
-    another_salt = links.UNSUBSCRIBE_SALT if salt != links.UNSUBSCRIBE_SALT else feedback_links.SURVEY_SALT
+    another_salt = links.UNSUBSCRIBE_SALT if salt != links.UNSUBSCRIBE_SALT else CSAT.salt
     return {
         "changed signature": f"{body}:{stamp}:{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}",
         "another object, old signature": f"{other}:{stamp}:{signature}",
