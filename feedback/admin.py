@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -290,9 +291,27 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin[Holiday]):
+    """The company's own days off; the public holidays of the region need no entry."""
+
     list_display = ["date", "name_en", "name_de"]
     date_hierarchy = "date"
     ordering = ["-date"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        region = "-".join(
+            filter(None, [settings.PORTAL_HOLIDAYS_COUNTRY, settings.PORTAL_HOLIDAYS_SUBDIVISION])
+        )
+        messages.info(
+            request,
+            gettext(
+                "The public holidays of %(region)s count by themselves; list here only the company's own "
+                "days off."
+            )
+            % {"region": region},
+        )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(FeedbackSettings)

@@ -1,10 +1,18 @@
-"""Business days: the clock of response promises stops on weekends and holidays."""
+"""Business days: the clock of response promises stops on weekends and holidays.
+
+Holidays are the region's public holidays (the ``holidays`` package, for
+``PORTAL_HOLIDAYS_COUNTRY`` and ``PORTAL_HOLIDAYS_SUBDIVISION``) and the
+company's own days off, which staff keep in the admin.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
+import holidays
+from django.conf import settings
 from django.utils import timezone
 
 from feedback.models import Holiday
@@ -36,11 +44,22 @@ def business_deadline(*, start: datetime, days: int, holidays: Collection[date])
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
+@lru_cache(maxsize=64)
+def public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
+    """The public holidays of a region in one year."""
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
+
+
 def holidays_from(start: datetime) -> set[date]:
-    """The staff-kept holidays that can fall into a promise starting at ``start`` (one query)."""
+    """The holidays that can fall into a promise starting at ``start`` (one query, for the company's)."""
     first = timezone.localtime(start).date()
-    return set(
-        Holiday.objects.filter(
-            date__gte=first, date__lte=first + timedelta(days=_LOOKAHEAD_DAYS)
-        ).values_list("date", flat=True)
-    )
+    last = first + timedelta(days=_LOOKAHEAD_DAYS)
+    region = (settings.PORTAL_HOLIDAYS_COUNTRY, settings.PORTAL_HOLIDAYS_SUBDIVISION)
+    public = {
+        day
+        for year in range(first.year, last.year + 1)
+        for day in public_holidays(*region, year)
+        if first <= day <= last
+    }
+    company = Holiday.objects.filter(date__gte=first, date__lte=last).values_list("date", flat=True)
+    return public | set(company)

@@ -11,6 +11,7 @@ import os
 from typing import Any, overload
 
 import environ
+import holidays
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -110,3 +111,23 @@ def env_url(name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ImproperlyConfigured(f"{name} must start with http:// or https://; got {value!r}.")
     return value.rstrip("/")
+
+
+def env_holidays(country_name: str, default_country: str, subdivision_name: str) -> tuple[str, str]:
+    """The public-holiday region (country code, subdivision or ""), checked against ``holidays``."""
+    country = (_raw(country_name) or default_country).upper()
+    subdivision = _raw(subdivision_name) or ""
+    try:
+        holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError:
+        supported = holidays.list_supported_countries()
+        if country not in supported:
+            raise ImproperlyConfigured(
+                f"{country_name} must be a country code the holidays package knows (e.g. DE, AT, CH); "
+                f"got {country!r}."
+            ) from None
+        raise ImproperlyConfigured(
+            f"{subdivision_name} must be one of {', '.join(supported[country])} for {country}, "
+            f"or empty for the nationwide holidays only; got {subdivision!r}."
+        ) from None
+    return country, subdivision

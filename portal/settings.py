@@ -25,6 +25,7 @@ from portal.environment import (
     env_bool,
     env_database,
     env_email,
+    env_holidays,
     env_int,
     env_list,
     env_str,
@@ -198,6 +199,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Berlin")
 USE_TZ = True
+# Response promises skip the public holidays of this region (the holidays package; "" for the
+# nationwide ones only, e.g. BY for Bavaria) and the company's own days off kept in admin.
+PORTAL_HOLIDAYS_COUNTRY, PORTAL_HOLIDAYS_SUBDIVISION = env_holidays(
+    "PORTAL_HOLIDAYS_COUNTRY", "DE", "PORTAL_HOLIDAYS_SUBDIVISION"
+)
 
 # --- Static files, uploads and mail -------------------------------------------
 

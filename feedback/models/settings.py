@@ -103,7 +103,7 @@ class ResponsePromise(models.Model):
     business_days = models.PositiveIntegerField(
         _("first answer within (business days)"),
         validators=[MaxValueValidator(60)],
-        help_text=_("Weekends and the holidays in the holiday list do not count."),
+        help_text=_("Weekends, public holidays and the company's own days off do not count."),
     )
 
     class Meta:
@@ -119,15 +119,16 @@ class ResponsePromise(models.Model):
 
 
 class Holiday(models.Model):
-    """A day on which the response clock stops (besides weekends)."""
+    """A day off of the company's own on which the response clock stops (besides weekends and the
+    public holidays, which come from the ``holidays`` package)."""
 
     date = models.DateField(_("date"), unique=True)
     name_en = models.CharField(_("name (English)"), max_length=100)
     name_de = models.CharField(_("name (German)"), max_length=100)
 
     class Meta:
-        verbose_name = _("holiday")
-        verbose_name_plural = _("holidays")
+        verbose_name = _("company day off")
+        verbose_name_plural = _("company days off")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -76,4 +76,12 @@ def test_the_defaults_come_from_the_migration() -> None:
     )
     assert Topic.objects.filter(active=True).count() == 6
     assert Topic.objects.get(key="orders").promises.get(kind="complaint").business_days == 1
-    assert Holiday.objects.filter(date__year=2027).count() == 9
+    assert not Holiday.objects.exists()  # public holidays come from the holidays package
+
+
+def test_the_days_off_list_says_public_holidays_need_no_entry(client: Client) -> None:
+    client.force_login(agent())
+
+    page = client.get("/admin/feedback/holiday/").content.decode()
+
+    assert "The public holidays of DE count by themselves" in page

@@ -1,9 +1,9 @@
-"""Business days: the response clock stops on weekends and on the staff's holiday list."""
+"""Business days: the response clock stops on weekends, public holidays and the company's days off."""
 
 from datetime import date, datetime
 
 import pytest
-from pytest_django import DjangoAssertNumQueries
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from feedback.business_days import business_deadline, holidays_from, is_business_day
 from feedback.models import Holiday
@@ -48,8 +48,9 @@ def test_zero_days_means_the_end_of_the_same_business_day() -> None:
 
 
 @pytest.mark.django_db
-def test_christmas_and_new_year_from_the_seeded_list_are_skipped() -> None:
-    holidays = set(Holiday.objects.values_list("date", flat=True))
+def test_christmas_and_new_year_are_public_holidays_and_skipped() -> None:
+    assert not Holiday.objects.exists()  # the public ones need no entry in the company's list
+    holidays = holidays_from(datetime(2026, 12, 1, tzinfo=BERLIN))
     december_23 = datetime(2026, 12, 23, 10, 0, tzinfo=BERLIN)  # Wednesday
 
     # 24th (Thu) counts; 25th and 26th are holidays; then the weekend; Monday 28th is the second day.
@@ -65,3 +66,22 @@ def test_the_holidays_of_a_promise_are_read_in_one_query(
         holidays = holidays_from(MONDAY)
 
     assert date(2026, 12, 25) in holidays
+
+
+@pytest.mark.django_db
+def test_the_regions_own_public_holidays_count_where_it_is_set(settings: Settings) -> None:
+    december = datetime(2026, 12, 1, tzinfo=BERLIN)
+    epiphany = date(2027, 1, 6)  # a public holiday in Bavaria, not in Berlin
+
+    assert epiphany not in holidays_from(december)
+    settings.PORTAL_HOLIDAYS_SUBDIVISION = "BY"
+    assert epiphany in holidays_from(december)
+
+
+@pytest.mark.django_db
+def test_the_companys_own_days_off_count_besides_the_public_ones() -> None:
+    Holiday.objects.create(date=date(2026, 12, 24), name_en="Christmas Eve", name_de="Heiligabend")
+    december_23 = datetime(2026, 12, 23, 10, 0, tzinfo=BERLIN)
+
+    # 24th off, 25th and 26th public, the weekend: Monday 28th is the first day, Tuesday the second.
+    assert _due(december_23, 2, holidays_from(december_23)) == date(2026, 12, 29)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.environment import env_bool, env_database, env_email, env_int, env_list, env_url
+from portal.environment import env_bool, env_database, env_email, env_holidays, env_int, env_list, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,3 +148,24 @@ def test_a_redis_cache_url_selects_the_fail_soft_backend(cache_url: str, options
         "redis://redis.internal:6379/1",
         options + "\n",
     ]
+
+
+def test_the_holiday_region_defaults_to_germany_and_takes_a_land(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTAL_HOLIDAYS_COUNTRY", raising=False)
+    monkeypatch.setenv("PORTAL_HOLIDAYS_SUBDIVISION", "BY")
+
+    assert env_holidays("PORTAL_HOLIDAYS_COUNTRY", "DE", "PORTAL_HOLIDAYS_SUBDIVISION") == ("DE", "BY")
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision", "named"),
+    [("XX", "", "PORTAL_HOLIDAYS_COUNTRY"), ("DE", "XX", "PORTAL_HOLIDAYS_SUBDIVISION")],
+)
+def test_an_unknown_holiday_region_stops_the_start_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, country: str, subdivision: str, named: str
+) -> None:
+    monkeypatch.setenv("PORTAL_HOLIDAYS_COUNTRY", country)
+    monkeypatch.setenv("PORTAL_HOLIDAYS_SUBDIVISION", subdivision)
+
+    with pytest.raises(ImproperlyConfigured, match=named):
+        env_holidays("PORTAL_HOLIDAYS_COUNTRY", "DE", "PORTAL_HOLIDAYS_SUBDIVISION")
