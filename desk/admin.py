@@ -1,7 +1,7 @@
 """The admin pages that show several apps side by side, composed here and nowhere else.
 
 Each app keeps its own page for what is its own (``customers.admin.users.UserAdmin``,
-``feedback.admin.ThreadAdmin``) and offers what it adds to another app's page as a mixin
+``feedback.admin.inbox.ThreadAdmin``) and offers what it adds to another app's page as a mixin
 and a template fragment (``trust.admin.customer_page``, ``trust.admin.inbox``). This module
 registers the composed pages; no app registers, unregisters or replaces another's admin, so
 the order of ``INSTALLED_APPS`` does not matter.
@@ -13,7 +13,7 @@ from django.contrib import admin
 
 from customers.admin.users import UserAdmin
 from customers.models import User
-from feedback.admin import ThreadAdmin
+from feedback.admin.inbox import ThreadAdmin
 from feedback.models import Thread
 from trust.admin.customer_page import TrustOnCustomerPage
 from trust.admin.inbox import TrustBandOnInbox

@@ -187,24 +187,30 @@ def _thread(
     thread.promise_settled_at = replied if kept else due
     thread.status = Thread.Status.ANSWERED
     if fate in (RESOLVED, SURVEYED):
-        resolved = min(replied + timedelta(hours=3), now - timedelta(minutes=1))
-        thread.status, thread.resolved_at, thread.resolved_by = Thread.Status.RESOLVED, resolved, agent
-        thread.times_resolved = 1
-        sent = min(resolved + timedelta(days=1), now)
-        answered = sent + timedelta(hours=2) if fate == RESOLVED and sent + timedelta(hours=2) < now else None
-        Survey.objects.create(
-            thread=thread,
-            customer=customer,
-            agent=agent,
-            state=SurveyState.SENT,
-            created_at=resolved,
-            sent_at=sent,
-            score=rng.choice([3, 4, 4, 5, 5, 5, 2]) if answered else None,
-            solved=(rng.random() < 0.85) if answered else None,
-            answered_at=answered,
-            changed_at=answered,
-        )
+        _resolve(thread, agent, fate, replied, rng)
     thread.save()
+
+
+def _resolve(thread: Thread, agent: User | None, fate: str, replied: datetime, rng: random.Random) -> None:
+    """Resolve the demo thread after its reply; its survey is sent, and answered unless ``SURVEYED``."""
+    now = timezone.now()
+    resolved = min(replied + timedelta(hours=3), now - timedelta(minutes=1))
+    thread.status, thread.resolved_at, thread.resolved_by = Thread.Status.RESOLVED, resolved, agent
+    thread.times_resolved = 1
+    sent = min(resolved + timedelta(days=1), now)
+    answered = sent + timedelta(hours=2) if fate == RESOLVED and sent + timedelta(hours=2) < now else None
+    Survey.objects.create(
+        thread=thread,
+        customer=thread.customer,
+        agent=agent,
+        state=SurveyState.SENT,
+        created_at=resolved,
+        sent_at=sent,
+        score=rng.choice([3, 4, 4, 5, 5, 5, 2]) if answered else None,
+        solved=(rng.random() < 0.85) if answered else None,
+        answered_at=answered,
+        changed_at=answered,
+    )
 
 
 def _threads(customers: list[User], rng: random.Random) -> None:

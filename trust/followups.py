@@ -258,78 +258,105 @@ def followups_assign(*, followup_ids: list[int], assigned_to: User) -> int:
 _RANK = "CASE {col} WHEN 'healthy' THEN 0 WHEN 'watch' THEN 1 WHEN 'at_risk' THEN 2 ELSE 3 END"
 
 
+_ACTION_SQL = (
+    "CASE WHEN t.reason = 'alarm' THEN 'apologise' WHEN t.band = 'critical' THEN 'call_today' "
+    "WHEN t.silent = 1 THEN 're_engage' ELSE 'reach_out' END"
+)
+_NEW_TRIGGERS = (
+    "FROM trust_tmp_triggers t WHERE NOT EXISTS (SELECT 1 FROM trust_followup f "
+    "WHERE f.customer_id = t.customer_id AND f.reason = t.reason AND f.status = 'open')"
+)
+
+
 def followups_apply_set(*, changed_table: str, settings: TrustSettings, now: datetime) -> int:
     """Apply the rules to every account in ``changed_table``; return how many follow-ups were opened.
 
     ``changed_table`` (a temporary table) has customer_id, prev_band,
     prev_alarm, band and alarm for accounts that are locked by the caller.
+    Recovered accounts close their follow-ups; every trigger (an alarm that
+    fired, a drop into at-risk or critical) lands in ``trust_tmp_triggers``,
+    refreshes the open follow-up of its reason or opens a new one.
     """
-    ops = connection.ops
-    at = ops.adapt_datetimefield_value(now)
+    at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE trust_followup SET status = 'closed', outcome = 'recovered', closed_at = %s, "  # noqa: S608 (fixed fragments, values are parameters)
-            "updated_at = %s WHERE status = 'open' AND reason IN ('band', 'alarm') AND customer_id IN "
-            f"(SELECT customer_id FROM {changed_table} WHERE band IN ('healthy', 'watch') "
-            "AND prev_band IN ('at_risk', 'critical'))",
-            [at, at],
-        )
-        cursor.execute("DROP TABLE IF EXISTS trust_tmp_triggers")
-        silent_since = ops.adapt_datetimefield_value(now - timedelta(days=settings.inactivity_days))
-        alarm_fired = "c.alarm AND NOT c.prev_alarm"
-        dropped = (
-            f"c.band IN ('at_risk', 'critical') AND {_RANK.format(col='c.band')} > "
-            f"{_RANK.format(col='c.prev_band')}"
-        )
-        cursor.execute(
-            "CREATE TEMPORARY TABLE trust_tmp_triggers AS "  # noqa: S608 (fixed fragments, values are parameters)
-            f"SELECT c.customer_id AS customer_id, CASE WHEN {alarm_fired} THEN 'alarm' ELSE 'band' END "
-            "AS reason, c.band AS band, "
-            "CASE WHEN a.last_touch_at IS NULL OR a.last_touch_at < %s THEN 1 ELSE 0 END AS silent "
-            f"FROM {changed_table} c JOIN trust_account a ON a.customer_id = c.customer_id "
-            f"WHERE ({alarm_fired}) OR ({dropped})",
-            [silent_since],
-        )
-        worktable_ready(cursor, "trust_tmp_triggers", "customer_id", "reason")
+        _close_recovered(cursor, changed_table, at)
+        _triggers_collect(cursor, changed_table, settings, now)
         due_sql, due_params = _due_sql(settings, now, column="t.band")
-        action_sql = (
-            "CASE WHEN t.reason = 'alarm' THEN 'apologise' WHEN t.band = 'critical' THEN 'call_today' "
-            "WHEN t.silent = 1 THEN 're_engage' ELSE 'reach_out' END"
-        )
         least = "LEAST" if connection.vendor == "postgresql" else "MIN"
         cursor.execute(
             f"UPDATE trust_followup SET triggers = triggers + 1, band = t.band, updated_at = %s, "  # noqa: S608 (fixed fragments, values are parameters)
-            f"due_at = {least}(trust_followup.due_at, {due_sql}), suggested_action = {action_sql} "
+            f"due_at = {least}(trust_followup.due_at, {due_sql}), suggested_action = {_ACTION_SQL} "
             "FROM trust_tmp_triggers t WHERE trust_followup.customer_id = t.customer_id "
             "AND trust_followup.reason = t.reason AND trust_followup.status = 'open'",
             [at, *due_params],
         )
-        new_rows = (
-            "FROM trust_tmp_triggers t WHERE NOT EXISTS (SELECT 1 FROM trust_followup f "
-            "WHERE f.customer_id = t.customer_id AND f.reason = t.reason AND f.status = 'open')"
-        )
-        cursor.execute(f"SELECT COUNT(*) {new_rows}")
+        cursor.execute(f"SELECT COUNT(*) {_NEW_TRIGGERS}")
         count = int(cursor.fetchone()[0])
         if count:
-            agents, start = _agents_for(count, settings)
-            agent_sql, agent_params = _agent_sql(agents, start)
-            cursor.execute(
-                "INSERT INTO trust_followup (customer_id, reason, status, band, suggested_action, due_at, "  # noqa: S608 (fixed fragments, values are parameters)
-                "assigned_to_id, triggers, note, outcome, mail_state, mail_key, opened_at, updated_at) "
-                f"SELECT x.customer_id, x.reason, 'open', x.band, x.action, x.due_at, {agent_sql}, "
-                "1, '', '', 'pending', '', %s, %s FROM (SELECT t.customer_id AS customer_id, "
-                "t.reason AS reason, "
-                f"t.band AS band, {action_sql} AS action, {due_sql} AS due_at, "
-                f"ROW_NUMBER() OVER (ORDER BY t.customer_id, t.reason) AS rn {new_rows}) x",
-                [*agent_params, at, at, *due_params],
-            )
-            followups_created_announce_set(opened_at=now, customer_ids_table="trust_tmp_triggers")
-            if count > ANALYZE_AFTER and connection.vendor == "postgresql":
-                # A big batch leaves the planner's figures for this table far behind (the next chunk's
-                # joins would think it empty): refresh them now rather than at autovacuum's leisure.
-                cursor.execute("ANALYZE trust_followup")
+            _open_new(cursor, count, settings, now, due_sql=due_sql, due_params=due_params)
         cursor.execute("DROP TABLE IF EXISTS trust_tmp_triggers")
     return count
+
+
+def _close_recovered(cursor: Any, changed_table: str, at: Any) -> None:
+    cursor.execute(
+        "UPDATE trust_followup SET status = 'closed', outcome = 'recovered', closed_at = %s, "  # noqa: S608 (fixed fragments, values are parameters)
+        "updated_at = %s WHERE status = 'open' AND reason IN ('band', 'alarm') AND customer_id IN "
+        f"(SELECT customer_id FROM {changed_table} WHERE band IN ('healthy', 'watch') "
+        "AND prev_band IN ('at_risk', 'critical'))",
+        [at, at],
+    )
+
+
+def _triggers_collect(cursor: Any, changed_table: str, settings: TrustSettings, now: datetime) -> None:
+    """Fill ``trust_tmp_triggers``: customer, reason (alarm or band), band, and whether they went silent."""
+    cursor.execute("DROP TABLE IF EXISTS trust_tmp_triggers")
+    silent_since = connection.ops.adapt_datetimefield_value(now - timedelta(days=settings.inactivity_days))
+    alarm_fired = "c.alarm AND NOT c.prev_alarm"
+    dropped = (
+        f"c.band IN ('at_risk', 'critical') AND {_RANK.format(col='c.band')} > "
+        f"{_RANK.format(col='c.prev_band')}"
+    )
+    cursor.execute(
+        "CREATE TEMPORARY TABLE trust_tmp_triggers AS "  # noqa: S608 (fixed fragments, values are parameters)
+        f"SELECT c.customer_id AS customer_id, CASE WHEN {alarm_fired} THEN 'alarm' ELSE 'band' END "
+        "AS reason, c.band AS band, "
+        "CASE WHEN a.last_touch_at IS NULL OR a.last_touch_at < %s THEN 1 ELSE 0 END AS silent "
+        f"FROM {changed_table} c JOIN trust_account a ON a.customer_id = c.customer_id "
+        f"WHERE ({alarm_fired}) OR ({dropped})",
+        [silent_since],
+    )
+    worktable_ready(cursor, "trust_tmp_triggers", "customer_id", "reason")
+
+
+def _open_new(
+    cursor: Any,
+    count: int,
+    settings: TrustSettings,
+    now: datetime,
+    *,
+    due_sql: str,
+    due_params: list[Any],
+) -> None:
+    """Open a follow-up for each of the ``count`` triggers without an open one, shared out to agents."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    agents, start = _agents_for(count, settings)
+    agent_sql, agent_params = _agent_sql(agents, start)
+    cursor.execute(
+        "INSERT INTO trust_followup (customer_id, reason, status, band, suggested_action, due_at, "  # noqa: S608 (fixed fragments, values are parameters)
+        "assigned_to_id, triggers, note, outcome, mail_state, mail_key, opened_at, updated_at) "
+        f"SELECT x.customer_id, x.reason, 'open', x.band, x.action, x.due_at, {agent_sql}, "
+        "1, '', '', 'pending', '', %s, %s FROM (SELECT t.customer_id AS customer_id, "
+        "t.reason AS reason, "
+        f"t.band AS band, {_ACTION_SQL} AS action, {due_sql} AS due_at, "
+        f"ROW_NUMBER() OVER (ORDER BY t.customer_id, t.reason) AS rn {_NEW_TRIGGERS}) x",
+        [*agent_params, at, at, *due_params],
+    )
+    followups_created_announce_set(opened_at=now, customer_ids_table="trust_tmp_triggers")
+    if count > ANALYZE_AFTER and connection.vendor == "postgresql":
+        # A big batch leaves the planner's figures for this table far behind (the next chunk's
+        # joins would think it empty): refresh them now rather than at autovacuum's leisure.
+        cursor.execute("ANALYZE trust_followup")
 
 
 def _due_sql(settings: TrustSettings, now: datetime, *, column: str) -> tuple[str, list[Any]]:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-import feedback.admin
+import feedback.admin.ideas
 from feedback.ideas import idea_merge, idea_staff_update, idea_suggest, idea_vote
 from feedback.models import Idea
 from plumbing.models import Job
@@ -133,7 +133,7 @@ def test_adding_an_idea_whose_merge_target_was_merged_meanwhile_creates_nothing_
         idea_merge(duplicate=original, into=older, actor=alex)
         return idea_staff_update(**kwargs)
 
-    monkeypatch.setattr(feedback.admin, "idea_staff_update", target_merged_meanwhile)
+    monkeypatch.setattr(feedback.admin.ideas, "idea_staff_update", target_merged_meanwhile)
 
     response = client.post(
         f"{IDEAS}add/", _form(Idea(title="New", description="y"), merge_into=str(original.pk)), follow=True

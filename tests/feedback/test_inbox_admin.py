@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from customers.models import Notification, StaffAccess, User
-from feedback.admin import ThreadAdmin
+from feedback.admin.inbox import ThreadAdmin
 from feedback.models import Kind, Message, Thread
 from feedback.threads import message_post
 from tests.factories import agent, customer, privacy_officer
