@@ -43,7 +43,8 @@ class ApiKeyForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = ApiKey
-        fields = ["system", "name", "scopes"]
+        fields = ["system", "name", "scopes", "event_types"]
+        widgets = {"event_types": forms.CheckboxSelectMultiple}
 
 
 @admin.register(ApiKey)
@@ -62,8 +63,8 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
 
     def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[Any]:
         if obj is None:
-            return ["system", "name", "scopes"]
-        return ["system", "name", "scopes", *self.readonly_fields]
+            return ["system", "name", "scopes", "event_types"]
+        return ["system", "name", "scopes", "event_types", *self.readonly_fields]
 
     @admin.display(description=_("key"))
     def key_start(self, obj: ApiKey) -> str:

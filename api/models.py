@@ -82,6 +82,16 @@ class ApiKey(Credential):
         System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="api_keys"
     )
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    event_types = models.ManyToManyField(
+        "trust.EventType",
+        verbose_name=_("event types it may book"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"api_bookable": True},
+        help_text=_(
+            "Empty: every type integrations may book. Otherwise only these (with the trust:write scope)."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),

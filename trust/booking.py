@@ -4,14 +4,16 @@
 its points to the balance, refreshes the score and the stored decayed sum,
 opens follow-ups and announces a band change — all in one transaction, so
 the balance always equals the sum of the entries, also when bookings for
-one customer arrive concurrently. ``trust.ledger`` checks a booking and
-calls it; nothing else writes an entry (besides the set-based inactivity run).
+one customer arrive concurrently. An entry over its type's cap is decided
+under the same lock: written, worth 0, with what it would have been worth.
+``trust.ledger`` checks a booking and calls it; nothing else writes an entry
+(besides the set-based inactivity run).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from trust.accounts import AccountChange, BookingRefused, account_lock, entry_facts
 from trust.announcements import band_change_announce
 from trust.followups import followups_apply
-from trust.models import Account, LedgerEntry, TrustSettings
+from trust.models import Account, EventType, LedgerEntry, TrustSettings
 from trust.scoring import EntryFacts, Rules, contribution, score_entries, sql_decay
 
 
@@ -134,8 +136,10 @@ def _insert_statement(entry: LedgerEntry) -> tuple[str, list[Any]]:
     at = connection.ops.adapt_datetimefield_value
     return (
         "INSERT INTO trust_ledgerentry (customer_id, event_type_id, points, alarm_weight, occurred_at, "
-        "booked_at, key, source, note, actor_id, reversal_of_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
+        "booked_at, key, source, note, actor_id, reversal_of_id, cap_scope, capped_points, cap_limit, "
+        "cap_days) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (key) DO NOTHING RETURNING id",
         [
             entry.customer_id,
             entry.event_type_id,
@@ -148,6 +152,10 @@ def _insert_statement(entry: LedgerEntry) -> tuple[str, list[Any]]:
             entry.note,
             entry.actor_id,
             entry.reversal_of_id,
+            entry.cap_scope,
+            entry.capped_points,
+            entry.cap_limit,
+            entry.cap_days,
         ],
     )
 
@@ -199,6 +207,41 @@ def _write(
     return booking
 
 
+@dataclass(frozen=True)
+class Cap:
+    """An event type's cap: it counts at most ``count`` times within ``days`` (None: ever)."""
+
+    count: int
+    days: int | None
+
+    @classmethod
+    def of(cls, kind: EventType) -> Cap | None:
+        return cls(kind.cap_count, kind.cap_days) if kind.cap_count else None
+
+
+def _counted(entry: LedgerEntry, cap: Cap) -> int:
+    """How many entries of the type the cap counted for this customer (and scope) in its window."""
+    counted = LedgerEntry.objects.filter(
+        customer_id=entry.customer_id,
+        event_type_id=entry.event_type_id,
+        cap_scope=entry.cap_scope,
+        capped_points__isnull=True,
+        reversal_of__isnull=True,
+        occurred_at__lte=entry.occurred_at,
+    ).exclude(reversals__isnull=False)
+    if cap.days is not None:
+        counted = counted.filter(occurred_at__gt=entry.occurred_at - timedelta(days=cap.days))
+    return counted.count()
+
+
+def _cap_apply(entry: LedgerEntry, cap: Cap) -> None:
+    """Over the cap, the entry is still written, worth nothing and saying why (the account is locked)."""
+    if entry.points == 0 or _counted(entry, cap) < cap.count:
+        return
+    entry.capped_points, entry.points, entry.alarm_weight = entry.points, 0, 0
+    entry.cap_limit, entry.cap_days = cap.count, cap.days
+
+
 def booking_write(
     entry: LedgerEntry,
     *,
@@ -206,11 +249,14 @@ def booking_write(
     settings: TrustSettings,
     touch_at: datetime | None,
     now: datetime,
+    cap: Cap | None = None,
 ) -> Booking:
     rules = Rules.of(settings)
-    facts = EntryFacts(entry.points, entry.occurred_at, half_life_days, entry.alarm_weight)
     with transaction.atomic():
         account = account_lock(customer_id=entry.customer_id, rules=rules)
+        if cap is not None:
+            _cap_apply(entry, cap)
+        facts = EntryFacts(entry.points, entry.occurred_at, half_life_days, entry.alarm_weight)
         booking = _write(entry, account, facts, touch_at=touch_at, rules=rules, now=now)
         if booking is None:
             # The same key committed meanwhile (a concurrent attempt of the same booking).

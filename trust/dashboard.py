@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import User
 from trust.configuration import trust_settings
-from trust.models import Account, Band, DailyStat, EventType, FollowUp, LedgerEntry
+from trust.models import Account, Band, DailyStat, EventType, FollowUp, LedgerEntry, Nature
 from trust.scoring import NEUTRAL, Rules, band_of
 
 BANDS = [Band.HEALTHY, Band.WATCH, Band.AT_RISK, Band.CRITICAL]
@@ -36,6 +37,8 @@ class DashboardFigures:
     history: list[DailyStat]
     top_withdrawals: list[Withdrawal]
     month_start: datetime
+    deeds_points: int = 0  # points booked this month for what the company did
+    signals_points: int = 0  # ... and for what customers signalled (capped entries count 0)
 
     @property
     def customers(self) -> int:
@@ -64,6 +67,10 @@ def dashboard_figures(*, now: datetime | None = None, listed: int = 15) -> Dashb
         .order_by("total", "-entries")[:5]
     )
     types = EventType.objects.in_bulk([row["event_type"] for row in withdrawals])
+    by_nature = LedgerEntry.objects.filter(occurred_at__gte=month_start).aggregate(
+        deeds=Coalesce(Sum("points", filter=Q(event_type__nature=Nature.DEED)), 0),
+        signals=Coalesce(Sum("points", filter=Q(event_type__nature=Nature.SIGNAL)), 0),
+    )
     return DashboardFigures(
         bands=[(band, counts.get(band.value, 0)) for band in BANDS],
         without_entries=max(customers - accounts, 0),
@@ -82,4 +89,6 @@ def dashboard_figures(*, now: datetime | None = None, listed: int = 15) -> Dashb
             Withdrawal(types[row["event_type"]], row["entries"], row["total"]) for row in withdrawals
         ],
         month_start=month_start,
+        deeds_points=by_nature["deeds"],
+        signals_points=by_nature["signals"],
     )

@@ -20,7 +20,7 @@ from trust.followups import followup_assignee_check, support_agents
 from trust.models import EventType, FollowUp, TrustSettings
 from trust.outcomes import followup_outcome_check
 from trust.scoring import Rules
-from trust.whatif import WhatIf, whatif_event_type, whatif_rules
+from trust.whatif import WhatIf, whatif_cap, whatif_event_type, whatif_rules
 
 
 class _OnceForm(forms.Form):
@@ -174,7 +174,7 @@ class _WhatIfForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class EventTypeForm(_WhatIfForm):
-    WATCHED = ("points", "half_life_days")
+    WATCHED = ("points", "half_life_days", "cap_count", "cap_days")
 
     class Meta:
         model = EventType
@@ -188,6 +188,10 @@ class EventTypeForm(_WhatIfForm):
             "custom_points",
             "counts_for_alarm",
             "touchpoint",
+            "nature",
+            "cap_count",
+            "cap_days",
+            "api_bookable",
         ]
 
     def clean_points(self) -> int:
@@ -199,12 +203,19 @@ class EventTypeForm(_WhatIfForm):
 
     def _compute(self) -> WhatIf:
         current = EventType.objects.get(pk=self.instance.pk)
-        return whatif_event_type(
+        result = whatif_event_type(
             event_type=current,
             points=self.cleaned_data["points"],
             half_life_days=self.cleaned_data["half_life_days"],
             rules=Rules.of(trust_settings()),
         )
+        if {"cap_count", "cap_days"} & set(self.changed_data):
+            result.cap = whatif_cap(
+                event_type=current,
+                cap_count=self.cleaned_data.get("cap_count"),
+                cap_days=self.cleaned_data.get("cap_days"),
+            )
+        return result
 
 
 class TrustSettingsForm(_WhatIfForm):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import User
 from trust.accounts import BookingRefused
-from trust.booking import Booking, booking_existing, booking_write
+from trust.booking import Booking, Cap, booking_existing, booking_write
 from trust.configuration import trust_settings
 from trust.models import EventType, LedgerEntry, TrustSettings
 
@@ -69,11 +69,13 @@ def ledger_book(
     note: str = "",
     actor: User | None = None,
     now: datetime | None = None,
+    cap_scope: str = "",
 ) -> Booking:
     """Book one touchpoint for a customer; see the module's doc.
 
     ``event_type`` is the type's key; ``points`` only for types whose points
-    are set per booking (adjustments). Raises :class:`BookingRefused` for an
+    are set per booking (adjustments); ``cap_scope`` what the type's cap counts
+    within besides customer and type (a consent's purpose and channel). Raises :class:`BookingRefused` for an
     unknown or inactive type, points out of range, a date in the future, or a
     customer who does not exist (any more).
     """
@@ -96,9 +98,15 @@ def ledger_book(
         if found is not None:
             return found
         raise
+    entry.cap_scope = cap_scope[:100]
     touch_at = entry.occurred_at if kind.touchpoint else None
     return booking_write(
-        entry, half_life_days=kind.half_life_days, settings=settings, touch_at=touch_at, now=now
+        entry,
+        half_life_days=kind.half_life_days,
+        settings=settings,
+        touch_at=touch_at,
+        now=now,
+        cap=Cap.of(kind),
     )
 
 

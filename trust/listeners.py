@@ -122,6 +122,14 @@ def event_type_for(event: Event) -> str | None:
     return mapper(event.payload or {}) if mapper else None
 
 
+def _cap_scope(event: Event) -> str:
+    """A consent counts once per purpose and channel; every other event per type."""
+    payload = event.payload or {}
+    if event.name in (EventName.CONSENT_GRANTED, EventName.CONSENT_WITHDRAWN):
+        return f"{payload.get('purpose', '')}:{payload.get('channel', '')}"
+    return ""
+
+
 def book_event(event: Event) -> None:
     """Book a domain event on the customer's ledger (the subscriber)."""
     event_type = event_type_for(event)
@@ -134,6 +142,7 @@ def book_event(event: Event) -> None:
             key=f"event:{event.key}",
             occurred_at=event.occurred_at,
             source=event.source,
+            cap_scope=_cap_scope(event),
         )
     except BookingRefused as refusal:
         # An inactive type (staff switched it off), a staff member, an erased customer:

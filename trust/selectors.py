@@ -11,7 +11,7 @@ from django.utils import timezone
 from customers.models import User
 from plumbing.sources import source_admin_url
 from trust.configuration import trust_settings
-from trust.models import Account, Band, FollowUp, LedgerEntry
+from trust.models import Account, Band, FollowUp, LedgerEntry, Nature
 from trust.scoring import NEUTRAL, Rules, band_of, contribution, score_of
 
 
@@ -37,6 +37,8 @@ class Explanation:
     alarm: bool
     rules: Rules
     now: datetime
+    deeds: float = 0.0  # what the company's deeds count today
+    signals: float = 0.0  # what the customer's signals count today
 
 
 def account_explanation(*, customer: User, now: datetime | None = None) -> Explanation:
@@ -62,6 +64,7 @@ def account_explanation(*, customer: User, now: datetime | None = None) -> Expla
         for entry in entries
     ]
     decayed = sum(item.contribution for item in explained)
+    signals = sum(item.contribution for item in explained if item.entry.event_type.nature == Nature.SIGNAL)
     window_start = now - timedelta(days=rules.alarm_window_days)
     negatives = sum(entry.alarm_weight for entry in entries if entry.occurred_at >= window_start)
     alarm = negatives >= rules.alarm_negatives
@@ -76,6 +79,8 @@ def account_explanation(*, customer: User, now: datetime | None = None) -> Expla
         alarm=alarm,
         rules=rules,
         now=now,
+        deeds=decayed - signals,
+        signals=signals,
     )
 
 

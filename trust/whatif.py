@@ -6,19 +6,19 @@ one set-based pass that scores every customer twice, with today's and with
 the proposed settings, so the comparison is not blurred by time passing
 since the last recompute. A change of points applies to entries booked
 from then on; its what-if shows what the new points would have done to
-the entries already booked.
+the entries already booked; so does a change of a cap (:func:`whatif_cap`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from trust.models import Account, Band, EventType
+from trust.models import Account, Band, EventType, LedgerEntry
 from trust.scoring import Rules, band_of, sql_aggregate, sql_band, sql_score
 
 BANDS = [Band.HEALTHY, Band.WATCH, Band.AT_RISK, Band.CRITICAL]
@@ -31,11 +31,64 @@ class Move:
     customers: int
 
 
+@dataclass(frozen=True)
+class CapEffect:
+    """What a proposed cap would have left out of the entries booked in the last ``days`` days."""
+
+    days: int
+    entries: int
+    over: int
+    customers: int
+
+
+# How far back the preview of a cap looks.
+CAP_PREVIEW_DAYS = 365
+
+
+def whatif_cap(
+    *, event_type: EventType, cap_count: int | None, cap_days: int | None, now: datetime | None = None
+) -> CapEffect:
+    """Replay the last year's entries of one type under a proposed cap (one ordered pass).
+
+    A cap applies to entries booked from now on; this shows what it would have done to the
+    entries already booked, in the order they happened, per customer and cap scope.
+    """
+    since = (now or timezone.now()) - timedelta(days=CAP_PREVIEW_DAYS)
+    rows = (
+        LedgerEntry.objects.filter(
+            event_type=event_type, reversal_of__isnull=True, occurred_at__gte=since, reversals__isnull=True
+        )
+        .exclude(points=0, capped_points__isnull=True)
+        .order_by("customer_id", "cap_scope", "occurred_at", "pk")
+        .values_list("customer_id", "cap_scope", "occurred_at")
+    )
+    entries = over = 0
+    customers: set[int] = set()
+    counted: list[datetime] = []
+    group: tuple[int, str] | None = None
+    for customer_id, scope, occurred_at in rows.iterator(chunk_size=2000):
+        entries += 1
+        if (customer_id, scope) != group:
+            group, counted = (customer_id, scope), []
+        window = [
+            moment
+            for moment in counted
+            if cap_days is None or moment > occurred_at - timedelta(days=cap_days)
+        ]
+        if cap_count is not None and len(window) >= cap_count:
+            over += 1
+            customers.add(customer_id)
+            continue
+        counted.append(occurred_at)
+    return CapEffect(CAP_PREVIEW_DAYS, entries, over, len(customers))
+
+
 @dataclass
 class WhatIf:
     """Customers per (band now, band after the change)."""
 
     counts: dict[tuple[Band, Band], int] = field(default_factory=dict)
+    cap: CapEffect | None = None  # set when the proposal changes the type's cap
 
     @property
     def moves(self) -> list[Move]:

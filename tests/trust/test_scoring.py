@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories import customer
 from trust.accounts import entry_facts
 from trust.ledger import ledger_book
-from trust.models import Account, Band
+from trust.models import Account, Band, LedgerEntry
 from trust.recompute import recompute_all
 from trust.scoring import Rules, band_of, contribution, score_entries, score_of
 from trust.selectors import account_explanation
@@ -133,7 +133,8 @@ def test_the_entries_current_contributions_add_up_to_the_score() -> None:
     )
 
 
-def test_the_set_based_recompute_agrees_with_the_python_formula() -> None:
+@pytest.mark.parametrize("rebuild", [False, True], ids=["nightly", "rebuild"])
+def test_the_set_based_recompute_agrees_with_the_python_formula_caps_included(rebuild: bool) -> None:
     rng = random.Random(7)
     kinds = [
         "praise",
@@ -154,14 +155,17 @@ def test_the_set_based_recompute_agrees_with_the_python_formula() -> None:
                 occurred_at=NOW - timedelta(days=rng.randint(0, 400), seconds=rng.randint(0, 86400)),
             )
     later = NOW + timedelta(days=45)
+    assert LedgerEntry.objects.filter(capped_points__isnull=False).exists()  # some were over their caps
 
-    recompute_all(now=later)
+    recompute_all(now=later, rebuild=rebuild)
 
     for person in people:
         account = Account.objects.get(pk=person.pk)
         stored = (account.score, account.band, account.negatives, account.alarm)
         expected = score_entries(entry_facts(customer_id=person.pk), rules=Rules(), now=later)
         assert stored == (expected.score, expected.band, expected.negatives, expected.alarm)
+        explained = account_explanation(customer=person, now=later)
+        assert (explained.score, explained.negatives) == (account.score, account.negatives)
 
 
 def test_scores_fade_towards_the_middle_as_time_passes() -> None:

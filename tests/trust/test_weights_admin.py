@@ -29,6 +29,10 @@ def _event_type_form(kind: EventType, **changes: object) -> dict[str, object]:
         "active": "on" if kind.active else "",
         "counts_for_alarm": "on" if kind.counts_for_alarm else "",
         "touchpoint": "on" if kind.touchpoint else "",
+        "nature": kind.nature,
+        "cap_count": kind.cap_count or "",
+        "cap_days": kind.cap_days or "",
+        "api_bookable": "on" if kind.api_bookable else "",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}

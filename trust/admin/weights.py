@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trust.configuration import trust_settings
@@ -25,14 +26,34 @@ from trust.settings_changes import event_type_save, trust_settings_save
 class EventTypeAdmin(admin.ModelAdmin[EventType]):
     form = EventTypeForm
     change_form_template = "admin/trust/whatif_change_form.html"
-    list_display = ["key", "label_en", "label_de", "points", "half_life_days", "active", "counts_for_alarm"]
-    list_filter = ["active", "counts_for_alarm", "touchpoint", "custom_points"]
+    list_display = [
+        "key",
+        "label_en",
+        "label_de",
+        "points",
+        "half_life_days",
+        "nature",
+        "cap",
+        "api_bookable",
+        "active",
+        "counts_for_alarm",
+    ]
+    list_filter = ["nature", "api_bookable", "active", "counts_for_alarm", "touchpoint", "custom_points"]
     search_fields = ["key", "label_en", "label_de"]
     fieldsets = (
         (None, {"fields": ("key", "label_en", "label_de", "active")}),
         (_("Weight"), {"fields": ("points", "half_life_days", "custom_points")}),
-        (_("Rules"), {"fields": ("counts_for_alarm", "touchpoint", "whatif_confirm")}),
+        (_("Deed or signal, and its cap"), {"fields": ("nature", "cap_count", "cap_days")}),
+        (_("Rules"), {"fields": ("counts_for_alarm", "touchpoint", "api_bookable", "whatif_confirm")}),
     )
+
+    @admin.display(description=_("cap"))
+    def cap(self, obj: EventType) -> str:
+        if not obj.cap_count:
+            return "—"
+        if obj.cap_days is None:
+            return gettext("at most %(count)d, ever") % {"count": obj.cap_count}
+        return gettext("at most %(count)d in %(days)d days") % {"count": obj.cap_count, "days": obj.cap_days}
 
     def get_readonly_fields(self, request: HttpRequest, obj: EventType | None = None) -> tuple[str, ...]:
         return ("key",) if obj is not None else ()  # the code and the listeners refer to keys

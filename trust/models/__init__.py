@@ -2,7 +2,7 @@
 
 from trust.models.accounts import Account, AccountDecay, Band, Dashboard
 from trust.models.configuration import TrustSettings
-from trust.models.event_types import EventType
+from trust.models.event_types import EventType, Nature
 from trust.models.followups import FollowUp
 from trust.models.ledger import LedgerEntry
 from trust.models.runs import DailyStat, RecomputeChunk, RecomputeRun
@@ -16,6 +16,7 @@ __all__ = [
     "EventType",
     "FollowUp",
     "LedgerEntry",
+    "Nature",
     "RecomputeChunk",
     "RecomputeRun",
     "TrustSettings",

@@ -11,6 +11,13 @@ from plumbing.bilingual import localized
 MAX_HALF_LIFE_DAYS = 3650
 
 
+class Nature(models.TextChoices):
+    """Whose doing an entry is: what the company did, or what the customer signalled."""
+
+    DEED = "deed", _("a deed of the company")
+    SIGNAL = "signal", _("a signal from the customer")
+
+
 class EventType(models.Model):
     """A kind of touchpoint: what it is worth and how fast its effect fades.
 
@@ -47,6 +54,35 @@ class EventType(models.Model):
         _("is a touchpoint"),
         default=True,
         help_text=_("Ends a customer's silence (inactivity withdrawals and adjustments do not)."),
+    )
+    nature = models.CharField(
+        _("deed or signal"),
+        max_length=10,
+        choices=Nature.choices,
+        default=Nature.DEED,
+        help_text=_("Something the company did, or a signal from the customer: both sums are shown apart."),
+    )
+    cap_count = models.PositiveSmallIntegerField(
+        _("counts at most (times)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Per customer: entries beyond this are still written, with no effect. Empty: no cap. "
+            "Applies to entries booked from now on."
+        ),
+    )
+    cap_days = models.PositiveSmallIntegerField(
+        _("within (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HALF_LIFE_DAYS)],
+        help_text=_("The window the cap counts in. Empty: ever."),
+    )
+    api_bookable = models.BooleanField(
+        _("integrations may book it"),
+        default=False,
+        help_text=_("Other systems may book this type through the API (each key can be narrowed further)."),
     )
 
     class Meta:

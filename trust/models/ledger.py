@@ -11,6 +11,7 @@ from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trust.models.event_types import EventType
@@ -90,6 +91,22 @@ class LedgerEntry(models.Model):
         related_name="+",
         db_index=False,
     )
+    cap_scope = models.CharField(
+        _("cap counted per"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # the set-based writers (inactivity, demo, benchmarks) insert without it
+        help_text=_("What a cap counts within besides the customer and type (e.g. a purpose and channel)."),
+    )
+    capped_points = models.IntegerField(
+        _("left out by the cap (points)"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the entry was over its type's cap: what it was worth; its points are 0."),
+    )
+    cap_limit = models.PositiveSmallIntegerField(_("cap (times)"), null=True, blank=True)
+    cap_days = models.PositiveSmallIntegerField(_("cap window (days)"), null=True, blank=True)
     reversal_of = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
@@ -139,3 +156,17 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Ledger entries are append-only; they go only with an erased customer.")
+
+    @property
+    def cap_reason(self) -> str:
+        """Why the entry counts nothing, if its type's cap left it out ("" otherwise)."""
+        if self.capped_points is None:
+            return ""
+        values = {"points": self.capped_points, "limit": self.cap_limit or 0, "days": self.cap_days}
+        if self.cap_days is None:
+            text = gettext("Not counted (worth %(points)+d): already counted %(limit)d of %(limit)d.")
+        else:
+            text = gettext(
+                "Not counted (worth %(points)+d): counted %(limit)d of %(limit)d in %(days)d days."
+            )
+        return text % values
