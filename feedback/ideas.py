@@ -28,9 +28,10 @@ from customers.models import User
 from customers.notifications import notification_create
 from feedback.asking import SURVEY_PURPOSE
 from feedback.flooding import Writing, flood_check
-from feedback.locks import ideas_lock
+from feedback.locks import ideas_lock, writer_lock
 from feedback.models import Idea, IdeaComment, IdeaVote
 from feedback.refusals import Conflict, FeedbackRefused, Missing, NotAllowed
+from feedback.resubmits import comment_resubmitted, idea_resubmitted
 from feedback.texts import text_clean
 from plumbing.events import EventName, event_publish, events_publish_many
 from plumbing.jobs import job_enqueue
@@ -95,8 +96,13 @@ def idea_suggest(*, author: User, title: str, description: str, now: datetime | 
     """Record a customer's idea; it shows on the board once staff publish it."""
     now = now or timezone.now()
     title, description = _title_clean(title), text_clean(description)
-    flood_check(customer=author, what=Writing.IDEA, now=now)
-    return Idea.objects.create(author=author, title=title, description=description, created_at=now)
+    with transaction.atomic():
+        writer_lock(author)
+        again = idea_resubmitted(author=author, title=title, description=description, now=now)
+        if again is not None:
+            return again
+        flood_check(customer=author, what=Writing.IDEA, now=now)
+        return Idea.objects.create(author=author, title=title, description=description, created_at=now)
 
 
 def idea_vote(*, idea_id: int, customer: User, vote: bool, now: datetime | None = None) -> Idea:
@@ -138,11 +144,18 @@ def idea_comment(*, idea_id: int, author: User, text: str, now: datetime | None 
     now = now or timezone.now()
     staff = _is_idea_staff(author)
     text = text_clean(text)
-    idea = Idea.objects.filter(pk=idea_id).first()
-    if idea is None or not (idea.visible or staff):
-        raise Missing(_("This idea does not exist."), code="missing")
-    flood_check(customer=author, what=Writing.COMMENT, now=now)
-    return IdeaComment.objects.create(idea=idea, author=author, from_staff=staff, text=text, created_at=now)
+    with transaction.atomic():
+        locked = ideas_lock(idea_id)
+        if not locked or not (locked[0].visible or staff):
+            raise Missing(_("This idea does not exist."), code="missing")
+        idea = locked[0]
+        again = comment_resubmitted(idea=idea, author=author, text=text, now=now)
+        if again is not None:
+            return again
+        flood_check(customer=author, what=Writing.COMMENT, now=now)
+        return IdeaComment.objects.create(
+            idea=idea, author=author, from_staff=staff, text=text, created_at=now
+        )
 
 
 def idea_publish(*, idea: Idea, actor: User, published: bool = True, now: datetime | None = None) -> Idea:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from customers.models import User
 from feedback.models import Idea, Thread
+
+
+def writer_lock(person: User) -> None:
+    """Lock a customer's row: their new threads and ideas are written one after the other."""
+    User.objects.select_for_update().filter(pk=person.pk).first()
 
 
 def thread_lock(thread_id: int) -> Thread:

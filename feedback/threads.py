@@ -24,10 +24,11 @@ from customers.models import User
 from customers.notifications import notification_create
 from feedback.attachments import attachments_check, attachments_save, files_removed_on_failure
 from feedback.flooding import Writing, flood_check
-from feedback.locks import thread_lock
+from feedback.locks import thread_lock, writer_lock
 from feedback.models import FeedbackSettings, Kind, Message, Survey, SurveyState, Thread, Topic
 from feedback.promises import promise_due, promise_settle_on_reply, promise_void
 from feedback.refusals import Conflict, Expired, FeedbackRefused, NotAllowed
+from feedback.resubmits import reply_resubmitted, thread_resubmitted
 from feedback.staff_settings import feedback_settings
 from feedback.surveys import survey_schedule
 from feedback.texts import summary_of, text_clean
@@ -80,9 +81,13 @@ def thread_submit(
     rating = _rating_clean(rating)
     checked = attachments_check(files)
     settings = feedback_settings()
-    flood_check(customer=customer, what=Writing.THREAD, now=now, settings=settings)
     days, due_at = promise_due(topic=topic, kind=kind, start=now, settings=settings)
     with files_removed_on_failure() as stored, transaction.atomic():
+        writer_lock(customer)
+        again = thread_resubmitted(customer=customer, kind=kind, topic=topic, text=text, now=now)
+        if again is not None:
+            return again
+        flood_check(customer=customer, what=Writing.THREAD, now=now, settings=settings)
         thread = Thread.objects.create(
             customer=customer,
             kind=kind,
@@ -122,14 +127,17 @@ def message_post(
         raise NotAllowed(_("Only staff can write internal notes."), code="not_staff")
     text = text_clean(text)
     checked = attachments_check(files)
-    if not staff:
-        flood_check(customer=author, what=Writing.REPLY, now=now)
     with files_removed_on_failure() as stored, transaction.atomic():
         thread = thread_lock(thread.pk)
+        again = reply_resubmitted(thread=thread, author=author, text=text, internal=internal, now=now)
+        if again is not None:
+            return again
         if not staff and not thread.is_open:
             raise Conflict(
                 _("This conversation is resolved or closed. Reopen it to write again."), code="not_open"
             )
+        if not staff:
+            flood_check(customer=author, what=Writing.REPLY, now=now)
         message = Message.objects.create(
             thread=thread, author=author, from_staff=staff, internal=internal, text=text, created_at=now
         )

@@ -220,17 +220,23 @@ class Cap:
 
 
 def _counted(entry: LedgerEntry, cap: Cap) -> int:
-    """How many entries of the type the cap counted for this customer (and scope) in its window."""
+    """How many entries of the type the cap counted for this customer (and scope) in its window.
+
+    The window reaches ``days`` to either side of the entry: bookings that waited for the lock
+    may arrive a little out of the order they happened in (and a late one may be backdated).
+    """
     counted = LedgerEntry.objects.filter(
         customer_id=entry.customer_id,
         event_type_id=entry.event_type_id,
         cap_scope=entry.cap_scope,
         capped_points__isnull=True,
         reversal_of__isnull=True,
-        occurred_at__lte=entry.occurred_at,
     ).exclude(reversals__isnull=False)
     if cap.days is not None:
-        counted = counted.filter(occurred_at__gt=entry.occurred_at - timedelta(days=cap.days))
+        reach = timedelta(days=cap.days)
+        counted = counted.filter(
+            occurred_at__gt=entry.occurred_at - reach, occurred_at__lt=entry.occurred_at + reach
+        )
     return counted.count()
 
 

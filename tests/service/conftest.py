@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TypeVar
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from kombu.exceptions import ChannelError
 
 from portal.celery import app
@@ -20,6 +21,28 @@ from portal.celery import app
 T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def in_parallel(workers: int, work: Callable[[int], None]) -> list[BaseException]:
+    """Run ``work(0..workers-1)`` in threads released at once; return what they raised."""
+    start = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def run(number: int) -> None:
+        try:
+            start.wait()
+            work(number)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def wait_for(condition: Callable[[], T], *, timeout: float = 30.0, what: str = "condition") -> T:

@@ -2,7 +2,6 @@
 and a customer never has two open follow-ups for one reason."""
 
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from customers.models import User
 from tests.factories import agent, customer
-from tests.service.conftest import wait_for
+from tests.service.conftest import in_parallel, wait_for
 from tests.service.trust_world import trust_world_create
 from trust.followups import followup_schedule
 from trust.ledger import Booking, ledger_book
@@ -21,27 +20,6 @@ from trust.recompute import recompute_all
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 KINDS = ["praise", "complaint", "goodwill", "promise_broken", "survey_good", "data_incident"]
-
-
-def _in_parallel(workers: int, work: Callable[[int], None]) -> list[BaseException]:
-    start = threading.Barrier(workers)
-    errors: list[BaseException] = []
-
-    def run(number: int) -> None:
-        try:
-            start.wait()
-            work(number)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(number,)) for number in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_parallel_bookings_for_one_new_customer_keep_balance_equal_to_the_sum() -> None:
@@ -57,7 +35,7 @@ def test_parallel_bookings_for_one_new_customer_keep_balance_equal_to_the_sum() 
                 key=f"{worker}:{number}",
             )
 
-    errors = _in_parallel(6, book)
+    errors = in_parallel(6, book)
 
     assert errors == []
     account = Account.objects.get(pk=alice.pk)
@@ -78,7 +56,7 @@ def test_the_same_key_booked_by_parallel_attempts_is_one_entry() -> None:
     def book(worker: int) -> None:
         bookings.append(ledger_book(customer_id=alice.pk, event_type="complaint", key="event:the-same"))
 
-    errors = _in_parallel(5, book)
+    errors = in_parallel(5, book)
 
     assert errors == []
     assert LedgerEntry.objects.filter(customer=alice).count() == 1
@@ -98,7 +76,7 @@ def test_parallel_bookings_for_many_customers_do_not_deadlock() -> None:
                 customer_id=person.pk, event_type=KINDS[number % len(KINDS)], key=f"{worker}:{number}"
             )
 
-    errors = _in_parallel(4, book)
+    errors = in_parallel(4, book)
 
     assert errors == []
     for person in people:
@@ -141,3 +119,19 @@ def test_scheduling_twice_at_once_opens_one_follow_up() -> None:
     [follow_up] = FollowUp.objects.filter(customer=alice, reason="manual", status="open")
     assert follow_up.note == "Ask about the repair\nand the invoice"
     assert follow_up.triggers == 2
+
+
+def test_parallel_praise_for_one_customer_counts_once_under_its_cap() -> None:
+    trust_world_create()
+    alice = customer()
+
+    def praise(worker: int) -> None:
+        ledger_book(customer_id=alice.pk, event_type="praise", key=f"p{worker}")
+
+    errors = in_parallel(6, praise)
+
+    assert not errors
+    entries = LedgerEntry.objects.filter(customer=alice)
+    assert entries.count() == 6  # every one written ...
+    assert entries.filter(capped_points__isnull=True).count() == 1  # ... one counted
+    assert Account.objects.get(pk=alice.pk).balance == 5

@@ -15,5 +15,6 @@ def trust_world_create(**settings: object) -> TrustSettings:
     importlib.import_module("customers.migrations.0004_seed_purposes").seed(apps, None)
     importlib.import_module("trust.migrations.0002_seed_event_types").seed(apps, None)
     importlib.import_module("trust.migrations.0003_staff_roles").grant(apps, None)
+    importlib.import_module("trust.migrations.0006_caps_deeds_and_bookable").seed(apps, None)
     found, _ = TrustSettings.objects.update_or_create(pk=1, defaults=settings)
     return found
