@@ -34,6 +34,7 @@ from trust.forms import AdjustmentForm, GoodwillForm, ScheduleFollowUpForm
 from trust.ledger import ledger_book
 from trust.models import Band
 from trust.recompute import recompute_customer
+from trust.score_moves import band_crossings, score_moves
 from trust.scoring import NEUTRAL
 from trust.selectors import account_explanation, open_follow_ups, score_history
 
@@ -147,6 +148,8 @@ class TrustOnCustomerPage(admin.ModelAdmin):  # type: ignore[type-arg]
             "trust_history": [(date_format(moment, "F Y"), score) for moment, score in history],
             "trust_chart": chart,
             "trust_follow_ups": open_follow_ups(customer=customer),
+            "trust_moves": score_moves(explanation=explanation),
+            "trust_crossings": band_crossings(customer=customer),
             "trust_can_book": user.has_perm("trust.add_ledgerentry"),
             "trust_can_schedule": user.has_perm("trust.add_followup"),
             "trust_can_recompute": user.has_perm("trust.change_account"),

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -18,6 +19,7 @@ from trust.dashboard import dashboard_figures
 from trust.models import (
     Dashboard,
 )
+from trust.score_moves import scores_moved
 from trust.scoring import Rules
 
 
@@ -61,6 +63,7 @@ class DashboardAdmin(ReadOnlyAdmin):
             "band_chart": band_chart,
             "average_chart": average_chart,
             "history_rows": figures.history[-12:],
+            "moved": scores_moved(now=timezone.now()),
             "followups_url": reverse("admin:trust_followup_changelist"),
             "customers_url": reverse("admin:customers_user_changelist"),
         }
