@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from customers.consents import ConsentChange, ConsentMatrix, ConsentRefused
 from customers.models import Purpose, User
+from customers.models.users import time_zones
 
 
 def cell_name(purpose: Purpose, channel_key: str) -> str:
@@ -54,11 +55,19 @@ def consent_matrix_changes(matrix: ConsentMatrix, data: QueryDict) -> list[Conse
     return changes
 
 
+def _zone_choices() -> list[tuple[str, str]]:
+    default = str(settings.TIME_ZONE)
+    return [("", _lazy("The portal's (%(zone)s)") % {"zone": default})] + [
+        (name, name.replace("_", " ")) for name in sorted(time_zones()) if "/" in name
+    ]
+
+
 class ProfileForm(forms.Form):
-    """Rectification: the customer's name and language."""
+    """Rectification: the customer's name, language and time zone."""
 
     full_name = forms.CharField(label=_lazy("Full name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_lazy("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=_lazy("Time zone"), choices=_zone_choices, required=False)
 
 
 class ErasureForm(forms.Form):

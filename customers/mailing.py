@@ -122,7 +122,7 @@ def mail_send(
         full_context["unsubscribe_url"] = link
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    with translation.override(customer.language or settings.LANGUAGE_CODE):
+    with translation.override(customer.language or settings.LANGUAGE_CODE), timezone.override(customer.zone):
         subject, body, html = _render(template, full_context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[customer.email], headers=headers)
     if html is not None:

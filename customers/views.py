@@ -278,9 +278,13 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """Rectification: the customer corrects their name and language."""
+    """Rectification: the customer corrects their name, language and time zone."""
     customer = _customer(request)
-    initial = {"full_name": customer.full_name, "language": customer.language or translation.get_language()}
+    initial = {
+        "full_name": customer.full_name,
+        "language": customer.language or translation.get_language(),
+        "time_zone": customer.time_zone,
+    }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not form.is_valid():
@@ -289,6 +293,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             customer=customer,
             full_name=form.cleaned_data["full_name"],
             language=form.cleaned_data["language"],
+            time_zone=form.cleaned_data["time_zone"],
         )
         if "language" in changed:
             translation.activate(customer.language)

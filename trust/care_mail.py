@@ -4,7 +4,7 @@ A follow-up that opens by itself (alarm or band) gets one mail, through
 :func:`customers.mailing.mail_send` (consent for the purpose "care" by
 email at sending time, one-click unsubscribe, the customer's language), and:
 
-- **never in quiet hours** (a setting, local time): the mail waits for their end;
+- **never in quiet hours** (a setting, in the customer's own time zone): the mail waits for their end;
 - **at most one per customer per interval** (a setting, 14 days), whatever the
   reason: the account's slot is claimed by a conditional UPDATE that only the
   same mail key may repeat;
@@ -15,7 +15,7 @@ email at sending time, one-click unsubscribe, the customer's language), and:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -42,24 +42,31 @@ class CareMailOutcome(StrEnum):
     NOT_NEEDED = "not_needed"
 
 
-def in_quiet_hours(settings: TrustSettings, now: datetime) -> bool:
-    """Is ``now`` (in the portal's time zone) within the quiet hours?"""
+def in_quiet_hours(settings: TrustSettings, now: datetime, zone: tzinfo | None = None) -> bool:
+    """Is ``now`` within the quiet hours, in ``zone`` (the customer's; default the portal's)?"""
     start, end = settings.quiet_hours_start, settings.quiet_hours_end
     if start == end:
         return False
-    hour = timezone.localtime(now).hour
+    hour = timezone.localtime(now, zone).hour
     if start < end:
         return start <= hour < end
     return hour >= start or hour < end
 
 
-def quiet_hours_end(settings: TrustSettings, now: datetime) -> datetime | None:
+def quiet_hours_end(settings: TrustSettings, now: datetime, zone: tzinfo | None = None) -> datetime | None:
     """When mails may go again, or None if they may go now."""
-    if not in_quiet_hours(settings, now):
+    if not in_quiet_hours(settings, now, zone):
         return None
-    local = timezone.localtime(now)
+    local = timezone.localtime(now, zone)
     end = local.replace(hour=settings.quiet_hours_end, minute=0, second=0, microsecond=0)
     return end if end > local else end + timedelta(days=1)
+
+
+def followup_quiet_end(*, followup_id: int, now: datetime) -> datetime | None:
+    """When the follow-up's customer's quiet hours end, or None if they are awake now."""
+    follow_up = FollowUp.objects.select_related("customer").filter(pk=followup_id).first()
+    zone = follow_up.customer.zone if follow_up is not None else None
+    return quiet_hours_end(trust_settings(), now, zone)
 
 
 def care_mail_key(follow_up: FollowUp, settings: TrustSettings) -> str:
@@ -100,9 +107,9 @@ def followup_mail_send(*, followup_id: int, now: datetime | None = None) -> Care
     ):
         return CareMailOutcome.NOT_NEEDED
     settings = trust_settings()
-    if in_quiet_hours(settings, now):
-        return CareMailOutcome.QUIET_HOURS
     customer = follow_up.customer
+    if in_quiet_hours(settings, now, customer.zone):
+        return CareMailOutcome.QUIET_HOURS
     pending = FollowUp.objects.filter(pk=follow_up.pk, mail_state=FollowUp.MailState.PENDING)
     if not consent_allows(customer_id=customer.pk, purpose_key=CARE_PURPOSE, channel_key=EMAIL):
         pending.update(mail_state=FollowUp.MailState.NO_CONSENT)
@@ -134,9 +141,7 @@ def followup_mail_send(*, followup_id: int, now: datetime | None = None) -> Care
 def followup_mails_send(*, now: datetime | None = None, limit: int = 200) -> int:
     """Send the mails of open follow-ups that wait for one (the beat's task); return how many went."""
     now = now or timezone.now()
-    settings = trust_settings()
-    if in_quiet_hours(settings, now):
-        return 0
+    settings = trust_settings()  # quiet hours are each customer's own: followup_mail_send asks them
     recently = now - timedelta(days=settings.care_mail_interval_days)
     slot_free = (
         Q(customer__trust_account__care_mail_at__isnull=True)

@@ -85,7 +85,7 @@ def _mail_later(follow_up: FollowUp, settings: TrustSettings, now: datetime) -> 
         task="trust.send_follow_up_mail",
         args=[follow_up.pk],
         key=f"trust.follow-up-mail:{follow_up.pk}",
-        run_after=quiet_hours_end(settings, now),
+        run_after=quiet_hours_end(settings, now, follow_up.customer.zone),
     )
 
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from plumbing.jobs import job_enqueue
 from trust import care_mail, inactivity, recompute_runs
-from trust.configuration import trust_settings
 
 
 @shared_task(name="trust.recompute")
@@ -46,7 +45,7 @@ def send_follow_up_mail(followup_id: int) -> str:
     """Send one follow-up's automatic mail; in quiet hours, try again when they end."""
     outcome = care_mail.followup_mail_send(followup_id=followup_id)
     if outcome == care_mail.CareMailOutcome.QUIET_HOURS:
-        later = care_mail.quiet_hours_end(trust_settings(), timezone.now())
+        later = care_mail.followup_quiet_end(followup_id=followup_id, now=timezone.now())
         if later is not None:
             job_enqueue(
                 task="trust.send_follow_up_mail",

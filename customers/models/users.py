@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -11,6 +13,12 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """Every IANA time zone name this machine knows."""
+    return frozenset(available_timezones())
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -59,6 +67,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("The language the portal and its mails speak to this person."),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (the benchmarks) insert without it
+        help_text=_("Dates in their mails and the quiet hours follow it; empty: the portal's."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,
@@ -72,6 +88,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The person's own time zone, or the portal's."""
+        return ZoneInfo(self.time_zone) if self.time_zone in time_zones() else timezone.get_default_timezone()
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
