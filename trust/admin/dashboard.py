@@ -21,6 +21,7 @@ from trust.models import (
 )
 from trust.score_moves import scores_moved
 from trust.scoring import Rules
+from trust.time_to_action import time_to_action
 
 
 @admin.register(Dashboard)
@@ -64,6 +65,7 @@ class DashboardAdmin(ReadOnlyAdmin):
             "average_chart": average_chart,
             "history_rows": figures.history[-12:],
             "moved": scores_moved(now=timezone.now()),
+            "weeks": time_to_action(),
             "followups_url": reverse("admin:trust_followup_changelist"),
             "customers_url": reverse("admin:customers_user_changelist"),
         }
