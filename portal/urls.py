@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("privacy/", include("customers.urls")),
     path("feedback/", include("feedback.urls")),
+    path("promises/", include("trust.urls")),
     path("transparency/", views.transparency, name="transparency"),
     path(".well-known/gpc.json", gpc_json, name="gpc_json"),
     path("api/v1/", include("api.urls")),
