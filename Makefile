@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast test-service lint format messages install bench bench-api bench-broker load chaos soak clean
+.PHONY: run test test-fast test-service lint format messages install bench bench-trust bench-api bench-broker load chaos soak clean
 
 # The virtual environment, with the locked dependencies (hash-checked).
 $(STAMP): requirements/dev.txt requirements/pip.txt
@@ -51,6 +51,13 @@ messages: $(STAMP)
 # The API's consent check under gunicorn on a throwaway PostgreSQL database, beside a
 # trivial endpoint, with wrk (apt-get install wrk) or a Python client; only 127.0.0.1,
 # bounded in time, stops what it starts. BENCH_ARGS="--seconds 20 --workers 4" to vary.
+# The trust recompute against its floor on a throwaway PostgreSQL database (created, migrated, dropped);
+# BENCH_ARGS="--customers 1000000 --entries-per-customer 20" for the README's figures.
+bench-trust: $(STAMP)
+	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) \
+	  DATABASE_URL=$${PORTAL_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench_trust} \
+	  $(BIN)/python manage.py trust_bench --throwaway $(BENCH_ARGS)
+
 bench-api: $(STAMP)
 	DEBUG=1 PORTAL_VAR_DIR=$$(mktemp -d) \
 	  DATABASE_URL=$${PORTAL_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench_api} \

@@ -6,10 +6,13 @@ import platform
 import statistics
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, connections
 
 from lab.benchmarks import trust_recompute as bench
+from lab.localservers import database_create, database_drop, require_local_postgres
 from trust.recompute import CHUNK_SIZE
 
 
@@ -37,8 +40,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even though the database holds real customers."
         )
+        parser.add_argument(
+            "--throwaway",
+            action="store_true",
+            help="Create the (local PostgreSQL) database named by DATABASE_URL afresh, migrate it, "
+            "and drop it at the end (make bench-trust).",
+        )
+        parser.add_argument("--keep-db", action="store_true", help="With --throwaway: keep the database.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["throwaway"]:
+            self._bench(**options)
+            return
+        database = settings.DATABASES["default"]
+        require_local_postgres(database, connection.vendor)
+        database_create(database)
+        try:
+            call_command("migrate", verbosity=0)
+            self._bench(**options)
+        finally:
+            connections.close_all()
+            if not options["keep_db"]:
+                database_drop(database)
+
+    def _bench(self, **options: Any) -> None:
         customers, per_customer = options["customers"], options["entries_per_customer"]
         if customers < 1 or per_customer < 1 or options["bookings"] < 1 or options["repeat"] < 1:
             raise CommandError(
