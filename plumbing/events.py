@@ -198,12 +198,12 @@ def events_publish_many(
         jobs = [Job(task="portal.dispatch_events", args=[p], key=f"events:{p[0]}-{p[-1]}") for p in parts]
         Job.objects.bulk_create(jobs, ignore_conflicts=True)
         job_ids = list(Job.objects.filter(key__in=[job.key for job in jobs]).values_list("pk", flat=True))
-        transaction.on_commit(_sender(job_ids), robust=True)
+        transaction.on_commit(jobs_sender_after_commit(job_ids), robust=True)
         created += len(ids)
     return created
 
 
-def _sender(job_ids: list[int]) -> Callable[[], None]:
+def jobs_sender_after_commit(job_ids: list[int]) -> Callable[[], None]:
     """A commit hook publishing these jobs: a plain function, so that its failure is logged.
 
     Django names a failing robust hook by its ``__qualname__``, which a
@@ -217,6 +217,14 @@ def _sender(job_ids: list[int]) -> Callable[[], None]:
             job_send(job_id=job_id)
 
     return send_all
+
+
+def events_dispatch_range(*, name: str, first_id: int, last_id: int) -> int:
+    """Dispatch the undispatched events called ``name`` in an id range, one by one; return how many."""
+    pending = Event.objects.filter(
+        name=name, pk__gte=first_id, pk__lte=last_id, dispatched_at__isnull=True
+    ).order_by("pk")
+    return sum(event_dispatch(event_id=event_id) for event_id in pending.values_list("pk", flat=True))
 
 
 def event_dispatch(*, event_id: int) -> bool:

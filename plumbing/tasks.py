@@ -18,6 +18,12 @@ def dispatch_events(event_ids: list[int]) -> None:
         events.event_dispatch(event_id=event_id)
 
 
+@shared_task(name="portal.dispatch_event_range")
+def dispatch_event_range(name: str, first_id: int, last_id: int) -> int:
+    """Hand the undispatched events called ``name`` with ids in [first_id, last_id] to their subscribers."""
+    return events.events_dispatch_range(name=name, first_id=first_id, last_id=last_id)
+
+
 @shared_task(name="portal.sweep_jobs", expires=55)
 def sweep_jobs() -> int:
     """Publish again every job that is due and not done, and those whose worker was lost."""

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from django.db import connection
 
-from plumbing.events import EventName, NewEvent, event_publish, events_publish_many
+from plumbing.event_sets import events_publish_select, sql_json_object
+from plumbing.events import EventName, event_publish
 from trust.models import Account, FollowUp
 
 
@@ -44,42 +45,31 @@ def followup_created_announce(*, follow_up: FollowUp) -> None:
 
 def band_changes_announce_set(*, changed_table: str, now: datetime) -> int:
     """Announce every band change in ``changed_table`` (customer_id, prev_band, band); set-based writers."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT customer_id, prev_band, band FROM {changed_table} WHERE band <> prev_band"  # noqa: S608 (a table name of ours)
-        )
-        rows = cursor.fetchall()
-    cause = now.isoformat()
-    events = [
-        NewEvent(
-            customer_id,
-            f"trust.band_changed:{customer_id}:recompute:{cause}",
-            {"band": band, "previous_band": previous_band},
-            about_id=customer_id,
-        )
-        for customer_id, previous_band, band in rows
-    ]
-    return events_publish_many(
-        name=EventName.TRUST_BAND_CHANGED, events=events, about=Account, occurred_at=now
+    payload = sql_json_object({"band": "c.band", "previous_band": "c.prev_band"})
+    rows = (
+        "SELECT c.customer_id AS customer_id, "  # noqa: S608 (a table name of ours)
+        "'trust.band_changed:' || CAST(c.customer_id AS TEXT) || ':recompute:' || %s AS key, "
+        f"c.customer_id AS about_id, {payload} AS payload FROM {changed_table} c WHERE c.band <> c.prev_band"
+    )
+    return events_publish_select(
+        name=EventName.TRUST_BAND_CHANGED, rows=rows, params=[now.isoformat()], about=Account, occurred_at=now
     )
 
 
 def followups_created_announce_set(*, opened_at: datetime, customer_ids_table: str) -> int:
     """Announce the follow-ups a set-based run opened at ``opened_at`` for the customers in a table."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT f.id, f.customer_id, f.reason FROM trust_followup f "  # noqa: S608 (a table name of ours)
-            f"WHERE f.opened_at = %s AND f.triggers = 1 AND f.status = 'open' "
-            f"AND f.customer_id IN (SELECT customer_id FROM {customer_ids_table})",
-            [connection.ops.adapt_datetimefield_value(opened_at)],
-        )
-        rows = cursor.fetchall()
-    events = [
-        NewEvent(
-            customer_id, f"trust.followup_created:{pk}", {"followup_id": pk, "reason": reason}, about_id=pk
-        )
-        for pk, customer_id, reason in rows
-    ]
-    return events_publish_many(
-        name=EventName.TRUST_FOLLOWUP_CREATED, events=events, about=FollowUp, occurred_at=opened_at
+    payload = sql_json_object({"followup_id": "f.id", "reason": "f.reason"})
+    rows = (
+        "SELECT f.customer_id AS customer_id, "  # noqa: S608 (a table name of ours)
+        "'trust.followup_created:' || CAST(f.id AS TEXT) AS key, f.id AS about_id, "
+        f"{payload} AS payload FROM trust_followup f "
+        "WHERE f.opened_at = %s AND f.triggers = 1 AND f.status = 'open' "
+        f"AND f.customer_id IN (SELECT customer_id FROM {customer_ids_table})"
+    )
+    return events_publish_select(
+        name=EventName.TRUST_FOLLOWUP_CREATED,
+        rows=rows,
+        params=[connection.ops.adapt_datetimefield_value(opened_at)],
+        about=FollowUp,
+        occurred_at=opened_at,
     )

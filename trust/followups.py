@@ -352,11 +352,11 @@ def _open_new(
         f"ROW_NUMBER() OVER (ORDER BY t.customer_id, t.reason) AS rn {_NEW_TRIGGERS}) x",
         [*agent_params, at, at, *due_params],
     )
-    followups_created_announce_set(opened_at=now, customer_ids_table="trust_tmp_triggers")
     if count > ANALYZE_AFTER and connection.vendor == "postgresql":
-        # A big batch leaves the planner's figures for this table far behind (the next chunk's
-        # joins would think it empty): refresh them now rather than at autovacuum's leisure.
+        # A big batch leaves the planner's figures for this table far behind (the announcement's
+        # and the next chunk's joins would think it empty): refresh them now, not at autovacuum's leisure.
         cursor.execute("ANALYZE trust_followup")
+    followups_created_announce_set(opened_at=now, customer_ids_table="trust_tmp_triggers")
 
 
 def _due_sql(settings: TrustSettings, now: datetime, *, column: str) -> tuple[str, list[Any]]:

@@ -44,7 +44,7 @@ from customers.models import User
 from trust.announcements import band_changes_announce_set
 from trust.configuration import trust_settings
 from trust.daily_stats import daily_stat_record
-from trust.followups import followups_apply_set
+from trust.followups import ANALYZE_AFTER, followups_apply_set
 from trust.models import Account, TrustSettings
 from trust.scoring import Rules, sql_band, sql_decay, sql_score
 from trust.worktables import worktable_ready
@@ -178,10 +178,13 @@ def _store_rebuilt_sums(cursor: Any, *, first_id: int, last_id: int, now: dateti
         "INSERT INTO trust_accountdecay (customer_id, half_life_days, total, as_of) "  # noqa: S608
         "SELECT r.customer_id, r.half_life_days, r.total, %s FROM trust_tmp_rebuild r "
         f"WHERE r.customer_id {locked} "
-        "AND NOT EXISTS (SELECT 1 FROM trust_accountdecay d WHERE d.customer_id = r.customer_id "
-        "AND d.half_life_days = r.half_life_days)",
+        # The unique index decides what is new: an anti-join planned on stale figures took minutes
+        # for the second chunk of a cold rebuild (the first had just filled the table).
+        "ON CONFLICT (customer_id, half_life_days) DO NOTHING",
         [at],
     )
+    if cursor.rowcount > ANALYZE_AFTER and connection.vendor == "postgresql":
+        cursor.execute("ANALYZE trust_accountdecay")  # fresh figures for the DELETE and the next chunk
     cursor.execute(
         "DELETE FROM trust_accountdecay WHERE customer_id BETWEEN %s AND %s "  # noqa: S608
         f"AND customer_id {locked} AND NOT EXISTS (SELECT 1 FROM trust_tmp_rebuild r "
