@@ -14,7 +14,7 @@ from plumbing.events import event_subscribe
 from plumbing.models import Event, Job
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SEEN: list[dict[str, object]] = []
+SEEN: list[dict[str, int]] = []
 
 
 @pytest.fixture(autouse=True)
