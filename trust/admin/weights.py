@@ -28,8 +28,7 @@ class EventTypeAdmin(admin.ModelAdmin[EventType]):
     change_form_template = "admin/trust/whatif_change_form.html"
     list_display = [
         "key",
-        "label_en",
-        "label_de",
+        "label_in_language",
         "points",
         "half_life_days",
         "nature",
@@ -46,6 +45,10 @@ class EventTypeAdmin(admin.ModelAdmin[EventType]):
         (_("Deed or signal, and its cap"), {"fields": ("nature", "cap_count", "cap_days")}),
         (_("Rules"), {"fields": ("counts_for_alarm", "touchpoint", "api_bookable", "whatif_confirm")}),
     )
+
+    @admin.display(description=_("label"), ordering="key")
+    def label_in_language(self, obj: EventType) -> str:
+        return obj.label  # in the language of the page; both are in the form
 
     @admin.display(description=_("cap"))
     def cap(self, obj: EventType) -> str:

@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             model_name="eventtype",
             name="nature",
             field=models.CharField(
-                choices=[("deed", "a deed of the company"), ("signal", "a signal from the customer")],
+                choices=[("deed", "deed"), ("signal", "signal")],
                 default="deed",
                 help_text="Something the company did, or a signal from the customer: both sums are shown apart.",
                 max_length=10,

@@ -14,8 +14,8 @@ MAX_HALF_LIFE_DAYS = 3650
 class Nature(models.TextChoices):
     """Whose doing an entry is: what the company did, or what the customer signalled."""
 
-    DEED = "deed", _("a deed of the company")
-    SIGNAL = "signal", _("a signal from the customer")
+    DEED = "deed", _("deed")
+    SIGNAL = "signal", _("signal")
 
 
 class EventType(models.Model):
