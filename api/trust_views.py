@@ -19,11 +19,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.bookable import may_book
 from api.external_ids import customers_find_many
 from api.filters import AccountFilter, FollowUpFilter
 from api.idempotency import idempotent
 from api.integration_views import IntegrationView
-from api.models import ApiKey, Scope, System
+from api.models import Scope, System
 from api.pagination import CursorPage
 from api.problems import Problem, refusal_errors
 from api.trust_serializers import (
@@ -39,7 +40,7 @@ from api.trust_serializers import (
 from customers.access import system_access_record
 from plumbing.sources import source_of
 from trust.ledger import Booking, BookingRequest, BookingsRefused, ledger_book, ledger_book_many
-from trust.models import Account, EventType, FollowUp
+from trust.models import Account, FollowUp
 from trust.outcomes import followup_record_outcome
 from trust.scoring import NEUTRAL
 
@@ -75,28 +76,6 @@ def _request_of(system: System, customer_id: int, item: dict[str, Any]) -> Booki
         source=source_of(system),
         note=item.get("note", ""),
     )
-
-
-def _may_book(key: ApiKey, types: list[str]) -> None:
-    """Refuse (403) a booking of an event type integrations, or this key, may not book.
-
-    Unknown types are left to the booking, which names them in a 400.
-    """
-    known = EventType.objects.filter(key__in=set(types))
-    allowed = known.filter(api_bookable=True)
-    narrowed = key.event_types.all()
-    if narrowed.exists():
-        allowed = allowed.filter(pk__in=narrowed)
-    refused = sorted(set(known.values_list("key", flat=True)) - set(allowed.values_list("key", flat=True)))
-    if refused:
-        raise Problem(
-            _(
-                "This API key may not book the event type %(types)s; "
-                "staff decide which types systems may book."
-            )
-            % {"types": ", ".join(f"“{name}”" for name in refused)},
-            problem="forbidden",
-        )
 
 
 def _booked(booking: Booking, reference: str) -> dict[str, Any]:
@@ -177,7 +156,7 @@ class TrustEventView(IntegrationView):
         serializer = TrustEventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item: dict[str, Any] = dict(serializer.validated_data)
-        _may_book(self.key(), [item["event_type"]])
+        may_book(self.key(), [item["event_type"]])
         system = self.system()
         [customer_id] = customers_find_many(system=system, refs=[TrustEventSerializer.ref_of(item)])
         if customer_id is None:
@@ -245,7 +224,7 @@ class TrustEventBulkView(IntegrationView):
         serializer = TrustEventBulkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         items: list[dict[str, Any]] = [dict(item) for item in serializer.validated_data["events"]]
-        _may_book(self.key(), [item["event_type"] for item in items])
+        may_book(self.key(), [item["event_type"] for item in items])
         system = self.system()
         customer_ids = customers_find_many(
             system=system, refs=[TrustEventSerializer.ref_of(item) for item in items]

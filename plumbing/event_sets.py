@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 
-from plumbing.events import ABOUT, jobs_sender_after_commit
+from plumbing.events import about_check, jobs_sender_after_commit
 from plumbing.models import Job
 
 # Events handed to subscribers by one job of a publish from SQL.
@@ -36,9 +36,7 @@ def events_publish_select(
     dispatched by one job per :data:`PER_RANGE_JOB` of them (by id range), published after the
     commit; dispatching stays idempotent, so a job run again skips what it handled.
     """
-    expected = ABOUT.get(name)
-    if expected is not None and about._meta.label_lower != expected:
-        raise ValueError(f"{name} is about {expected}, not {about._meta.label_lower}")
+    about_check(name, about)
     payload = "CAST(r.payload AS jsonb)" if connection.vendor == "postgresql" else "r.payload"
     sql = (
         "INSERT INTO portal_event (name, customer_id, key, source, payload, occurred_at) "  # noqa: S608 (a query of ours)

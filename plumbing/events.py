@@ -96,13 +96,18 @@ class NewEvent(NamedTuple):
     occurred_at: datetime | None = None
 
 
-def _source(name: str, about: Model | type[Model] | None, pk: int | None = None) -> str:
-    """The source of an event called ``name`` about ``about``: refused if the catalogue says otherwise."""
-    if about is None:
-        return ""
+def about_check(name: str, about: Model | type[Model]) -> None:
+    """Refuse an event called ``name`` about another model than the catalogue (:data:`ABOUT`) says."""
     expected = ABOUT.get(name)
     if expected is not None and about._meta.label_lower != expected:
         raise ValueError(f"{name} is about {expected}, not {about._meta.label_lower}")
+
+
+def _source(name: str, about: Model | type[Model] | None, pk: int | None = None) -> str:
+    """The source of an event called ``name`` about ``about``."""
+    if about is None:
+        return ""
+    about_check(name, about)
     return source_of(about, pk)
 
 

@@ -201,6 +201,12 @@ class EventTypeForm(_WhatIfForm):
             raise ValidationError(_("Points must lie between -%(limit)s and %(limit)s.") % {"limit": limit})
         return points
 
+    def clean_cap_days(self) -> int | None:
+        days: int | None = self.cleaned_data.get("cap_days")
+        if days and not self.cleaned_data.get("cap_count"):  # cap_count is cleaned first
+            raise ValidationError(_("Say how many times it counts within these days, or leave both empty."))
+        return days
+
     def _compute(self) -> WhatIf:
         current = EventType.objects.get(pk=self.instance.pk)
         result = whatif_event_type(

@@ -5,7 +5,7 @@ figure a customer-success lead is judged by."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from statistics import median
 
 from django.utils import timezone
@@ -37,8 +37,9 @@ def time_to_action(*, now: datetime | None = None, weeks: int = WEEKS) -> list[W
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    since = timezone.make_aware(datetime.combine(first, time.min))
     rows = FollowUp.objects.filter(
-        reason__in=[FollowUp.Reason.BAND, FollowUp.Reason.ALARM], opened_at__date__gte=first
+        reason__in=[FollowUp.Reason.BAND, FollowUp.Reason.ALARM], opened_at__gte=since
     ).values_list("opened_at", "closed_at", "due_at", "outcome")
     by_week: dict[date, list[tuple[datetime, datetime | None, datetime, str]]] = {}
     for opened_at, closed_at, due_at, outcome in rows:

@@ -161,3 +161,24 @@ def test_staff_set_a_cap_and_see_its_effect_before_saving(client: Client) -> Non
     client.post(url, {**form, "whatif_confirm": token})
     saved = EventType.objects.get(pk=kind.pk)
     assert (saved.cap_count, saved.cap_days) == (1, 7)
+
+
+def test_a_cap_window_without_a_count_is_refused_readably(client: Client) -> None:
+    client.force_login(customer(email="boss@example.com", is_staff=True, is_superuser=True))
+    kind = EventType.objects.get(key="complaint")
+    form = {
+        "label_en": kind.label_en,
+        "label_de": kind.label_de,
+        "points": kind.points,
+        "half_life_days": kind.half_life_days,
+        "active": "on",
+        "nature": "signal",
+        "cap_count": "",
+        "cap_days": "7",
+    }
+
+    response = client.post(f"/admin/trust/eventtype/{kind.pk}/change/", form)
+
+    assert response.status_code == 200
+    assert "Say how many times it counts within these days" in response.content.decode()
+    assert EventType.objects.get(pk=kind.pk).cap_days is None
