@@ -144,6 +144,8 @@ class LedgerEntry(models.Model):
                 name="trust_entry_withdrawal_idx",
             ),
             models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="trust_entry_actor_idx"),
+            # The dashboard's recent entries (what moved scores this week, deeds and signals this month).
+            CoveringIndex(fields=["occurred_at"], covering=["points"], name="trust_entry_occurred_idx"),
         ]
 
     def __str__(self) -> str:
